@@ -1,0 +1,169 @@
+"""Command line: ``cogtrain`` starts the program; subcommands do staff and admin tasks.
+
+Every failure prints what was wrong and what to do, and exits non-zero (2) without
+changing anything already stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from cogtrain import __version__
+from cogtrain.config import load_settings
+from cogtrain.errors import CogtrainError
+
+log = logging.getLogger("cogtrain")
+
+EXIT_USER_ERROR = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cogtrain", description="Cognitive training (JMO).")
+    p.add_argument("--version", action="version", version=f"cogtrain {__version__}")
+    p.add_argument("--lang", help="language: nb (default) or en")
+    p.add_argument(
+        "--database",
+        help="SQLAlchemy database URL (default: SQLite in the "
+        "user data folder; or set COGTRAIN_DATABASE_URL)",
+    )
+    p.add_argument("--fullscreen", action="store_true", default=None, help="use the whole screen")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("run", help="start the training program (the default)")
+
+    shot = sub.add_parser("screenshot", help="render every screen to PNG files")
+    shot.add_argument("--out", type=Path, required=True, help="folder for the PNG files")
+    shot.add_argument("--size", default="1024x768", help="window size, e.g. 1920x1080")
+
+    db = sub.add_parser("db", help="database tasks")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="bring the database schema up to date")
+    db_sub.add_parser("where", help="print which database is used (never the password)")
+
+    levels = sub.add_parser("levels", help="participants' saved levels")
+    lv_sub = levels.add_subparsers(dest="levels_command", required=True)
+    reset = lv_sub.add_parser("reset", help="start an exercise again from level 1")
+    reset.add_argument("--participant", required=True, help="participant code")
+    reset.add_argument("--exercise", required=True, help="exercise id, e.g. symbol_coding")
+    return p
+
+
+def _open_store(database: str | None):  # type: ignore[no-untyped-def]
+    from cogtrain.storage.engine import resolve_url
+    from cogtrain.storage.store import Store
+
+    return Store.open(resolve_url(database))
+
+
+def _run_program(settings) -> int:  # type: ignore[no-untyped-def]
+    store = _open_store(settings.database_url)
+    try:
+        report = store.recover_interrupted()
+        if report.interrupted_sessions:
+            log.warning(
+                "marked %d interrupted session(s) from an earlier run",
+                len(report.interrupted_sessions),
+            )
+        store.ensure_demo_participant()
+
+        import pygame
+
+        from cogtrain.i18n import _
+        from cogtrain.runtime import theme as th
+        from cogtrain.runtime.app import App
+        from cogtrain.runtime.clock import MonotonicClock
+        from cogtrain.runtime.flow import ProgramFlow
+
+        pygame.init()
+        try:
+            flags = pygame.FULLSCREEN if settings.fullscreen else pygame.RESIZABLE
+            size = (0, 0) if settings.fullscreen else th.DEFAULT_WINDOW
+            pygame.display.set_mode(size, flags)
+            pygame.display.set_caption(str(_("cogtrain – cognitive training")))
+            pygame.key.set_repeat()  # no auto-repeat: one press is one answer
+            app = App(MonotonicClock())
+            ProgramFlow(app, store).show_start()
+            app.run()
+        finally:
+            pygame.quit()
+    finally:
+        store.close()
+    return 0
+
+
+def _levels_reset(database: str | None, code: str, exercise_id: str) -> int:
+    import exercises
+
+    exercises.get(exercise_id)
+    store = _open_store(database)
+    try:
+        match = [p for p in store.participants(active_only=False) if p.code == code]
+        if not match:
+            raise CogtrainError(
+                f"No participant has the code {code!r}.",
+                hint="Check the code (it is case-sensitive).",
+            )
+        removed = store.reset_level_state(match[0].id, exercise_id)
+        print(
+            f"{code}: {exercise_id} starts from level 1 next time."
+            if removed
+            else f"{code} has no saved level for {exercise_id}; nothing to reset."
+        )
+        return 0
+    finally:
+        store.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    args = _parser().parse_args(argv)
+    try:
+        from cogtrain import i18n
+
+        settings = load_settings(
+            lang=args.lang, database_url=args.database, fullscreen=args.fullscreen
+        )
+        i18n.set_language(settings.language)
+        cmd = args.command or "run"
+        if cmd == "run":
+            return _run_program(settings)
+        if cmd == "screenshot":
+            from cogtrain.runtime.screenshots import parse_size, render_all
+
+            os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+            os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+            for path in render_all(args.out, parse_size(args.size)):
+                print(path)
+            return 0
+        if cmd == "db":
+            from cogtrain.storage.engine import describe, resolve_url
+
+            url = resolve_url(settings.database_url)
+            if args.db_command == "where":
+                print(describe(url))
+                return 0
+            store = _open_store(settings.database_url)
+            store.close()
+            print(f"Database {describe(url)} is up to date.")
+            return 0
+        if cmd == "levels":
+            return _levels_reset(settings.database_url, args.participant, args.exercise)
+    except CogtrainError as exc:
+        print(f"cogtrain: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"  What to do: {exc.hint}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyError as exc:  # unknown exercise id
+        print(f"cogtrain: {exc.args[0]}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

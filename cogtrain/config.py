@@ -1,0 +1,109 @@
+"""Settings: command line over environment over the config file over defaults.
+
+The config file is TOML at ``platformdirs.user_config_dir("cogtrain")/config.toml``
+(read with the standard library's ``tomllib``; never ``eval``). Allowed keys:
+
+``language``      ``"nb"`` (default) or ``"en"``
+``database_url``  any SQLAlchemy URL; default: SQLite in the user data folder
+``fullscreen``    ``true`` / ``false`` (default false)
+
+A wrong file is refused with a message naming the file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from cogtrain.errors import CogtrainError
+from cogtrain.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+
+ENV_CONFIG = "COGTRAIN_CONFIG"
+ENV_LANG = "COGTRAIN_LANG"
+
+ALLOWED: dict[str, type] = {"language": str, "database_url": str, "fullscreen": bool}
+
+
+class ConfigError(CogtrainError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    language: str = DEFAULT_LANGUAGE
+    database_url: str | None = None
+    fullscreen: bool = False
+
+
+def config_path(environ: dict[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    if env.get(ENV_CONFIG):
+        return Path(env[ENV_CONFIG])
+    return Path(platformdirs.user_config_dir("cogtrain", appauthor=False)) / "config.toml"
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Read and check the config file; a missing file is an empty config."""
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"The settings file {path} is not valid TOML: {exc}.",
+            hint="Fix the line named above, or remove the file.",
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(
+            f"The settings file {path} cannot be read ({exc.strerror}).",
+            hint="Check its permissions.",
+        ) from exc
+    for key, value in raw.items():
+        if key not in ALLOWED:
+            raise ConfigError(
+                f"The settings file {path} has an unknown key {key!r}.",
+                hint=f"Allowed keys: {', '.join(sorted(ALLOWED))}.",
+            )
+        if not isinstance(value, ALLOWED[key]):
+            raise ConfigError(
+                f"In {path}, {key!r} must be {ALLOWED[key].__name__}, not {type(value).__name__}.",
+                hint=f"For example: {key} = {_example(key)}",
+            )
+    if "language" in raw and raw["language"] not in SUPPORTED_LANGUAGES:
+        raise ConfigError(
+            f"In {path}, language {raw['language']!r} is not supported.",
+            hint=f"Use one of: {', '.join(SUPPORTED_LANGUAGES)}.",
+        )
+    return raw
+
+
+def _example(key: str) -> str:
+    return {
+        "language": '"nb"',
+        "database_url": '"sqlite:////path/cogtrain.sqlite3"',
+        "fullscreen": "false",
+    }[key]
+
+
+def load_settings(
+    *,
+    lang: str | None = None,
+    database_url: str | None = None,
+    fullscreen: bool | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    env = os.environ if environ is None else environ
+    file_values = read_config_file(config_path(env))
+    return Settings(
+        language=lang or env.get(ENV_LANG) or file_values.get("language", DEFAULT_LANGUAGE),
+        database_url=(
+            database_url or env.get("COGTRAIN_DATABASE_URL") or file_values.get("database_url")
+        ),
+        fullscreen=fullscreen if fullscreen is not None else file_values.get("fullscreen", False),
+    )

@@ -1,0 +1,20 @@
+"""Errors a person can act on.
+
+Every error cogtrain shows says what was wrong, where, and what to do. The message is
+kept in English for logs and the terminal; screens show a translated summary plus
+these details, so a consultant can pass them on to IT support verbatim.
+"""
+
+from __future__ import annotations
+
+
+class CogtrainError(Exception):
+    """Base error: ``message`` says what went wrong, ``hint`` says what to do about it."""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n{self.hint}" if self.hint else self.message

@@ -1,0 +1,204 @@
+"""The shared trial runner: the one place that times trials.
+
+Each trial goes GAP (a short calm pause) → STIMULUS → FEEDBACK. Onset is stamped with
+the monotonic clock right after the flip that first shows the stimulus; the response
+time comes from the stamp of the input event that completed the response. Reaction
+time is their difference in ms, kept with sub-millisecond precision. A time limit, where
+the level has one, is enforced here too, so exercises never time themselves.
+
+The runner is given a staircase for scored blocks (the level adapts after every trial)
+or a fixed level for practice (no adaptation, nothing carried over).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import numpy as np
+
+from cogtrain.runtime.clock import Clock, ms_between
+from cogtrain.training.block import TrialRecord
+from cogtrain.training.exercise import ExerciseRules, Outcome, Response
+from cogtrain.training.staircase import Staircase
+
+GAP_MS = 600.0
+FEEDBACK_MS = 1000.0
+PRACTICE_FEEDBACK_MS = 2200.0
+
+
+class Phase(Enum):
+    GAP = "gap"
+    STIMULUS = "stimulus"
+    FEEDBACK = "feedback"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class RunnerLimits:
+    max_trials: int
+    max_active_ms: float
+
+
+class TrialRunner:
+    """Runs trials one after another and reports each ended one to ``on_trial_end``."""
+
+    def __init__(
+        self,
+        rules: ExerciseRules,
+        rng: np.random.Generator,
+        clock: Clock,
+        limits: RunnerLimits,
+        on_trial_end: Callable[[TrialRecord, Outcome], None],
+        *,
+        staircase: Staircase | None = None,
+        fixed_level: int | None = None,
+        practice: bool = False,
+        on_new_trial: Callable[[Any], None] | None = None,
+    ) -> None:
+        if (staircase is None) == (fixed_level is None):
+            raise ValueError("give either a staircase (scored) or a fixed level (practice)")
+        self.rules = rules
+        self.rng = rng
+        self.clock = clock
+        self.limits = limits
+        self.on_trial_end = on_trial_end
+        self.staircase = staircase
+        self.fixed_level = fixed_level
+        self.practice = practice
+        self.on_new_trial = on_new_trial
+        self.phase = Phase.GAP
+        self.phase_start_ns = clock.now_ns()
+        self.spec: Any = None
+        self.onset_ns: int | None = None
+        self._stimulus_drawn = False
+        self.trial_index = 0
+        self.n_correct = 0
+        self.last_outcome: Outcome | None = None
+        self.paused_ns = 0
+        self._pause_start: int | None = None
+        self._start_ns = clock.now_ns()
+        self._next_spec()
+
+    # -- state ---------------------------------------------------------------------
+
+    @property
+    def level(self) -> int:
+        if self.staircase is not None:
+            return self.staircase.level
+        assert self.fixed_level is not None
+        return self.fixed_level
+
+    def active_ms(self, now_ns: int) -> float:
+        """Time spent in this block so far, pauses excluded."""
+        return ms_between(self._start_ns, now_ns) - self.paused_ns / 1_000_000
+
+    def _next_spec(self) -> None:
+        self.spec = self.rules.make_trial(self.level, self.rng)
+        self.onset_ns = None
+        self._stimulus_drawn = False
+        if self.on_new_trial is not None:
+            self.on_new_trial(self.spec)
+
+    def _enter(self, phase: Phase, now_ns: int) -> None:
+        self.phase = phase
+        self.phase_start_ns = now_ns
+
+    # -- called by the block scene ---------------------------------------------------
+
+    def stimulus_drawn(self) -> None:
+        """The scene drew the stimulus into the back buffer; the next flip shows it."""
+        if self.phase is Phase.STIMULUS and self.onset_ns is None:
+            self._stimulus_drawn = True
+
+    def on_flip(self, t_ns: int) -> None:
+        if self._stimulus_drawn and self.onset_ns is None:
+            self.onset_ns = t_ns
+
+    @property
+    def accepting_input(self) -> bool:
+        return self.phase is Phase.STIMULUS and self.onset_ns is not None
+
+    def respond(self, response: Response, t_ns: int) -> Outcome | None:
+        """A complete response arrived at ``t_ns``: score it, record it, show feedback."""
+        if not self.accepting_input:
+            return None
+        assert self.onset_ns is not None
+        rt_ms = None if response.timed_out else ms_between(self.onset_ns, t_ns)
+        outcome = self.rules.score(self.spec, response)
+        before = self.staircase.value if self.staircase is not None else float(self.level)
+        level = self.level
+        if self.staircase is not None:
+            self.staircase.update(outcome.correct)
+        after = self.staircase.value if self.staircase is not None else before
+        response_json = response.to_json()
+        if outcome.details:
+            response_json["outcome_details"] = dict(outcome.details)
+        record = TrialRecord(
+            index=self.trial_index,
+            level=level,
+            spec=self.spec.to_json(),
+            response=response_json,
+            correct=outcome.correct,
+            error_kind=outcome.error_kind,
+            rt_ms=rt_ms,
+            onset_at=self.clock.to_utc(self.onset_ns),
+            response_at=self.clock.to_utc(t_ns),
+            staircase_before=before,
+            staircase_after=after,
+        )
+        self.on_trial_end(record, outcome)
+        self.trial_index += 1
+        self.n_correct += int(outcome.correct)
+        self.last_outcome = outcome
+        self._enter(Phase.FEEDBACK, t_ns)
+        return outcome
+
+    def update(self, now_ns: int) -> None:
+        if self._pause_start is not None:
+            return
+        elapsed = ms_between(self.phase_start_ns, now_ns)
+        if self.phase is Phase.GAP and elapsed >= GAP_MS:
+            self._enter(Phase.STIMULUS, now_ns)
+        elif self.phase is Phase.STIMULUS and self.onset_ns is not None:
+            limit = self.spec.time_limit_ms
+            if limit is not None and ms_between(self.onset_ns, now_ns) >= limit:
+                self.respond(Response.timeout(), self.onset_ns + int(limit * 1_000_000))
+        elif self.phase is Phase.FEEDBACK:
+            wait = PRACTICE_FEEDBACK_MS if self.practice else FEEDBACK_MS
+            if elapsed >= wait:
+                if self._finished(now_ns):
+                    self._enter(Phase.DONE, now_ns)
+                else:
+                    self._next_spec()
+                    self._enter(Phase.GAP, now_ns)
+
+    def _finished(self, now_ns: int) -> bool:
+        return (
+            self.trial_index >= self.limits.max_trials
+            or self.active_ms(now_ns) >= self.limits.max_active_ms
+        )
+
+    @property
+    def paused(self) -> bool:
+        return self._pause_start is not None
+
+    def pause(self, now_ns: int) -> None:
+        """Pause: an unanswered stimulus is withdrawn and shown afresh after the pause."""
+        self._pause_start = now_ns
+        if self.phase is Phase.STIMULUS:
+            self.onset_ns = None
+            self._stimulus_drawn = False
+            self._enter(Phase.GAP, now_ns)
+
+    def resume(self, now_ns: int) -> float:
+        """Resume after a pause; returns the pause length in ms."""
+        if self._pause_start is None:
+            return 0.0
+        paused = now_ns - self._pause_start
+        self.paused_ns += paused
+        self._pause_start = None
+        self.phase_start_ns = now_ns
+        return paused / 1_000_000

@@ -1,0 +1,277 @@
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from cogtrain.storage import migrate
+from cogtrain.storage.engine import StorageError, read_sqlite_pragmas, resolve_url
+from cogtrain.storage.models import Base
+from cogtrain.storage.store import DEMO_PARTICIPANT_CODE, LevelStateError, Store
+from cogtrain.training.block import TrialRecord
+from cogtrain.training.staircase import Staircase
+
+T0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+def record(i: int, correct: bool = True, before: float = 1.0, after: float = 1.25) -> TrialRecord:
+    return TrialRecord(
+        index=i,
+        level=int(before),
+        spec={"key": ["circle"], "target": 0, "level": 1},
+        response={"answer": {"digit": 1}, "timed_out": False},
+        correct=correct,
+        error_kind=None if correct else "wrong_digit",
+        rt_ms=812.3456,
+        onset_at=T0 + timedelta(seconds=2 * i),
+        response_at=T0 + timedelta(seconds=2 * i + 0.8),
+        staircase_before=before,
+        staircase_after=after,
+    )
+
+
+def test_migration_matches_models(store: Store) -> None:
+    assert migrate.current_revision(store.engine) == migrate.head_revision()
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_durability_pragmas_are_in_force(store: Store) -> None:
+    with store.engine.connect() as conn:
+        got = read_sqlite_pragmas(conn.connection.dbapi_connection)
+    assert got == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}
+
+
+def test_demo_participant_only_on_empty_database(store: Store) -> None:
+    demo = store.ensure_demo_participant()
+    assert demo is not None and demo.code == DEMO_PARTICIPANT_CODE
+    assert store.ensure_demo_participant() is None
+    assert [p.code for p in store.participants()] == [DEMO_PARTICIPANT_CODE]
+
+
+def test_trial_round_trip_keeps_sub_ms_rt_and_utc(store: Store) -> None:
+    p = store.add_participant("P-1")
+    sid = store.start_session(p.id, now=T0)
+    sc = Staircase.start(1, 12)
+    bid = store.start_block(
+        sid,
+        exercise_id="symbol_coding",
+        is_practice=False,
+        seed=42,
+        start=sc.state(),
+        start_level=1,
+        now=T0,
+    )
+    store.log_trial(bid, record(0))
+    [back] = store.trials_of_block(bid)
+    assert back.rt_ms == pytest.approx(812.3456, abs=1e-9)
+    assert back.onset_at == T0 and back.onset_at.tzinfo is not None
+    assert back.spec == {"key": ["circle"], "target": 0, "level": 1}
+
+
+def test_trial_is_visible_to_another_connection_immediately(store: Store, db_url: str) -> None:
+    p = store.add_participant("P-1")
+    sid = store.start_session(p.id)
+    bid = store.start_block(
+        sid,
+        exercise_id="symbol_coding",
+        is_practice=False,
+        seed=1,
+        start=Staircase.start(1, 12).state(),
+        start_level=1,
+    )
+    store.log_trial(bid, record(0))
+    path = db_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("select count(*) from trial").fetchone()[0] == 1
+
+
+def test_duplicate_trial_index_is_refused(store: Store) -> None:
+    p = store.add_participant("P-1")
+    sid = store.start_session(p.id)
+    bid = store.start_block(
+        sid,
+        exercise_id="symbol_coding",
+        is_practice=False,
+        seed=1,
+        start=Staircase.start(1, 12).state(),
+        start_level=1,
+    )
+    store.log_trial(bid, record(0))
+    with pytest.raises(StorageError):
+        store.log_trial(bid, record(0))
+    assert len(store.trials_of_block(bid)) == 1
+
+
+def test_end_block_counts_and_carries_level(store: Store) -> None:
+    p = store.add_participant("P-1")
+    sid = store.start_session(p.id)
+    sc = Staircase.start(1, 12)
+    bid = store.start_block(
+        sid, exercise_id="symbol_coding", is_practice=False, seed=1, start=sc.state(), start_level=1
+    )
+    for i, ok in enumerate([True, True, False, True]):
+        store.log_trial(bid, record(i, ok))
+        sc.update(ok)
+    row = store.end_block(
+        bid,
+        status="completed",
+        active_ms=60_000.0,
+        participant_id=p.id,
+        end_state=sc.state(),
+        end_level=sc.level,
+    )
+    assert (row.n_trials, row.n_correct, row.status) == (4, 3, "completed")
+    assert store.load_level_state(p.id, "symbol_coding") == sc.state()
+    assert store.active_ms_of(p.id) == 60_000.0
+
+
+def test_practice_block_does_not_move_the_level(store: Store) -> None:
+    p = store.add_participant("P-1")
+    sid = store.start_session(p.id)
+    sc = Staircase.start(1, 12)
+    bid = store.start_block(
+        sid, exercise_id="symbol_coding", is_practice=True, seed=1, start=sc.state(), start_level=1
+    )
+    sc.update(True)
+    store.end_block(
+        bid,
+        status="completed",
+        active_ms=1000.0,
+        participant_id=p.id,
+        end_state=sc.state(),
+        end_level=1,
+    )
+    assert store.load_level_state(p.id, "symbol_coding") is None
+
+
+def test_recovery_marks_interrupted_and_carries_from_last_trial(store: Store) -> None:
+    p = store.add_participant("P-1")
+    sid = store.start_session(p.id, now=T0)
+    sc = Staircase.start(1, 12, level=2)
+    bid = store.start_block(
+        sid,
+        exercise_id="symbol_coding",
+        is_practice=False,
+        seed=1,
+        start=sc.state(),
+        start_level=2,
+        now=T0,
+    )
+    store.add_pause(bid, 500.0)
+    store.log_trial(bid, record(0, True, 2.0, 2.25))
+    store.log_trial(bid, record(1, True, 2.25, 2.5))
+    report = store.recover_interrupted()
+    assert report.interrupted_sessions == [sid] and report.interrupted_blocks == [bid]
+    s = store.session(sid)
+    assert s.status == "interrupted" and s.end_reason == "interrupted"
+    [b] = store.blocks_of_session(sid)
+    assert b.status == "interrupted" and b.n_trials == 2 and b.n_correct == 2
+    assert b.active_ms == pytest.approx(2800.0 - 500.0)  # to the last response, minus pause
+    assert store.load_level_state(p.id, "symbol_coding").value == 2.5
+    assert store.recover_interrupted().interrupted_sessions == []  # idempotent
+
+
+def test_damaged_level_state_is_reported_and_left_alone(store: Store, db_url: str) -> None:
+    p = store.add_participant("P-1")
+    sid = store.start_session(p.id)
+    bid = store.start_block(
+        sid,
+        exercise_id="symbol_coding",
+        is_practice=False,
+        seed=1,
+        start=Staircase.start(1, 12).state(),
+        start_level=1,
+    )
+    store.end_block(
+        bid,
+        status="completed",
+        active_ms=1.0,
+        participant_id=p.id,
+        end_state=Staircase.start(1, 12).state(),
+        end_level=1,
+    )
+    path = db_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as raw:
+        raw.execute("update level_state set value = 77.0")
+    with pytest.raises(LevelStateError) as err:
+        store.load_level_state(p.id, "symbol_coding")
+    assert "symbol_coding" in err.value.message and "levels reset" in err.value.hint
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("select value from level_state").fetchone()[0] == 77.0
+    assert store.reset_level_state(p.id, "symbol_coding") is True
+    assert store.load_level_state(p.id, "symbol_coding") is None
+
+
+def test_not_a_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "cogtrain.sqlite3"
+    path.write_bytes(b"this is a spreadsheet, not a database" * 10)
+    before = path.read_bytes()
+    with pytest.raises(StorageError) as err:
+        Store.open(resolve_url(f"sqlite:///{path}"))
+    assert "not a cogtrain database" in err.value.message and "backup" in err.value.hint
+    assert path.read_bytes() == before
+
+
+def test_read_only_database_is_refused_and_untouched(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = Store.open(resolve_url(db_url))
+    s.ensure_demo_participant()
+    s.close()
+    path = Path(db_url.removeprefix("sqlite:///"))
+    before = path.read_bytes()
+    import os
+
+    import cogtrain.storage.engine as eng
+
+    real_access = os.access
+
+    def no_write(p: object, mode: int) -> bool:  # root ignores chmod, so deny writes here
+        return False if mode == os.W_OK else real_access(p, mode)
+
+    monkeypatch.setattr(eng.os, "access", no_write)
+    with pytest.raises(StorageError, match="read-only") as err:
+        Store.open(resolve_url(db_url))
+    assert "write access" in err.value.hint
+    assert path.read_bytes() == before
+
+
+def test_locked_database_gives_a_clear_message(store: Store, db_url: str) -> None:
+    store.ensure_demo_participant()
+    path = db_url.removeprefix("sqlite:///")
+    blocker = sqlite3.connect(path, timeout=0)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        import cogtrain.storage.engine as eng
+
+        old = eng.BUSY_TIMEOUT_MS
+        eng.BUSY_TIMEOUT_MS = 100
+        try:
+            locked = Store(eng.make_engine(resolve_url(db_url)), resolve_url(db_url))
+            with pytest.raises(StorageError, match="locked") as err:
+                locked.add_participant("P-2")
+            assert "Nothing has been changed" in err.value.hint
+            locked.close()
+        finally:
+            eng.BUSY_TIMEOUT_MS = old
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert [p.code for p in store.participants()] == [DEMO_PARTICIPANT_CODE]
+
+
+def test_bad_url_is_a_clear_error() -> None:
+    with pytest.raises(StorageError, match="not valid"):
+        resolve_url("no-such-scheme:::")
+
+
+def test_uuid_keys(store: Store) -> None:
+    p = store.add_participant("P-9")
+    assert isinstance(p.id, uuid.UUID)
