@@ -39,6 +39,16 @@ class ExerciseView:
         """Turn one input event into a complete response, or ``None`` if not (yet) one."""
         raise NotImplementedError
 
+    def events_for(
+        self, response: Response, spec: Any, rect: pygame.Rect, theme: Theme
+    ) -> list[pygame.event.Event]:
+        """The input events that would make this view produce ``response``.
+
+        Headless tests, the screenshot tool and benchmarks play exercises through the
+        real loop with these. A timed-out response needs no events (return ``[]``).
+        """
+        raise NotImplementedError
+
     def practice_hint(self, spec: Any, outcome: Outcome) -> Msg | None:
         """Extra guidance shown after a practice trial that was not right."""
         return None
@@ -47,4 +57,4 @@ class ExerciseView:
         self, surface: pygame.Surface, rect: pygame.Rect, theme: Theme, spec: Any, page: int
     ) -> None:
         """The picture of the task on instruction page ``page``."""
-        self.draw_trial(surface, rect, theme, spec, show_stimulus=True)
+        self.draw_trial(surface, rect, theme, spec, show_stimulus=True, elapsed_ms=None)

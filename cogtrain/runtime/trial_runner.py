@@ -3,8 +3,11 @@
 Each trial goes GAP (a short calm pause) → STIMULUS → FEEDBACK. Onset is stamped with
 the monotonic clock right after the flip that first shows the stimulus; the response
 time comes from the stamp of the input event that completed the response. Reaction
-time is their difference in ms, kept with sub-millisecond precision. A time limit, where
-the level has one, is enforced here too, so exercises never time themselves.
+time is their difference in ms, kept with sub-millisecond precision. Where a trial has
+a study phase (``input_after_ms``), input opens that long after onset and reaction time
+and any time limit count from then. Time limits are enforced here too, so exercises
+never time themselves; a view that animates (a sequence of lit squares) is told the
+time since onset by the runner.
 
 The runner is given a staircase for scored blocks (the level adapts after every trial)
 or a fixed level for practice (no adaptation, nothing carried over).
@@ -21,12 +24,10 @@ import numpy as np
 
 from cogtrain.runtime.clock import Clock, ms_between
 from cogtrain.training.block import TrialRecord
-from cogtrain.training.exercise import ExerciseRules, Outcome, Response
+from cogtrain.training.exercise import ExerciseRules, HistoryItem, Outcome, Response
 from cogtrain.training.staircase import Staircase
 
-GAP_MS = 600.0
-FEEDBACK_MS = 1000.0
-PRACTICE_FEEDBACK_MS = 2200.0
+NS_PER_MS = 1_000_000
 
 
 class Phase(Enum):
@@ -40,6 +41,10 @@ class Phase(Enum):
 class RunnerLimits:
     max_trials: int
     max_active_ms: float
+
+
+def input_delay_ms(spec: Any) -> float:
+    return float(getattr(spec, "input_after_ms", 0.0) or 0.0)
 
 
 class TrialRunner:
@@ -61,6 +66,7 @@ class TrialRunner:
         if (staircase is None) == (fixed_level is None):
             raise ValueError("give either a staircase (scored) or a fixed level (practice)")
         self.rules = rules
+        self.timing = rules.timing
         self.rng = rng
         self.clock = clock
         self.limits = limits
@@ -71,12 +77,14 @@ class TrialRunner:
         self.on_new_trial = on_new_trial
         self.phase = Phase.GAP
         self.phase_start_ns = clock.now_ns()
+        self.now_ns = self.phase_start_ns
         self.spec: Any = None
         self.onset_ns: int | None = None
         self._stimulus_drawn = False
         self.trial_index = 0
         self.n_correct = 0
         self.last_outcome: Outcome | None = None
+        self.history: list[HistoryItem] = []
         self.paused_ns = 0
         self._pause_start: int | None = None
         self._start_ns = clock.now_ns()
@@ -93,10 +101,10 @@ class TrialRunner:
 
     def active_ms(self, now_ns: int) -> float:
         """Time spent in this block so far, pauses excluded."""
-        return ms_between(self._start_ns, now_ns) - self.paused_ns / 1_000_000
+        return ms_between(self._start_ns, now_ns) - self.paused_ns / NS_PER_MS
 
     def _next_spec(self) -> None:
-        self.spec = self.rules.make_trial(self.level, self.rng)
+        self.spec = self.rules.new_trial(self.level, self.rng, self.history)
         self.onset_ns = None
         self._stimulus_drawn = False
         if self.on_new_trial is not None:
@@ -105,6 +113,19 @@ class TrialRunner:
     def _enter(self, phase: Phase, now_ns: int) -> None:
         self.phase = phase
         self.phase_start_ns = now_ns
+
+    @property
+    def input_open_ns(self) -> int | None:
+        """When input opens for the current trial (onset plus any study phase)."""
+        if self.onset_ns is None:
+            return None
+        return self.onset_ns + int(input_delay_ms(self.spec) * NS_PER_MS)
+
+    def elapsed_ms(self) -> float | None:
+        """Time since onset by the runner's clock (None before onset): for animated views."""
+        if self.onset_ns is None:
+            return None
+        return ms_between(self.onset_ns, self.now_ns)
 
     # -- called by the block scene ---------------------------------------------------
 
@@ -116,17 +137,28 @@ class TrialRunner:
     def on_flip(self, t_ns: int) -> None:
         if self._stimulus_drawn and self.onset_ns is None:
             self.onset_ns = t_ns
+        self.now_ns = max(self.now_ns, t_ns)
+
+    def accepts_input_at(self, t_ns: int) -> bool:
+        open_ns = self.input_open_ns
+        return (
+            self.phase is Phase.STIMULUS
+            and not self.paused
+            and open_ns is not None
+            and t_ns >= open_ns
+        )
 
     @property
     def accepting_input(self) -> bool:
-        return self.phase is Phase.STIMULUS and self.onset_ns is not None
+        return self.accepts_input_at(self.clock.now_ns())
 
     def respond(self, response: Response, t_ns: int) -> Outcome | None:
         """A complete response arrived at ``t_ns``: score it, record it, show feedback."""
-        if not self.accepting_input:
+        if not self.accepts_input_at(t_ns):
             return None
-        assert self.onset_ns is not None
-        rt_ms = None if response.timed_out else ms_between(self.onset_ns, t_ns)
+        open_ns = self.input_open_ns
+        assert self.onset_ns is not None and open_ns is not None
+        rt_ms = None if response.timed_out else ms_between(open_ns, t_ns)
         outcome = self.rules.score(self.spec, response)
         before = self.staircase.value if self.staircase is not None else float(self.level)
         level = self.level
@@ -153,27 +185,42 @@ class TrialRunner:
         self.trial_index += 1
         self.n_correct += int(outcome.correct)
         self.last_outcome = outcome
-        self._enter(Phase.FEEDBACK, t_ns)
+        self.history.append(HistoryItem(self.spec, outcome))
+        if self._shows_feedback(outcome):
+            self._enter(Phase.FEEDBACK, t_ns)
+        else:
+            self._after_trial(t_ns)
         return outcome
 
+    def _shows_feedback(self, outcome: Outcome) -> bool:
+        if self.practice or self.timing.feedback == "always":
+            return True
+        return self.timing.feedback == "errors" and not outcome.correct
+
+    def _after_trial(self, now_ns: int) -> None:
+        if self._finished(now_ns):
+            self._enter(Phase.DONE, now_ns)
+        else:
+            self._next_spec()
+            self._enter(Phase.GAP, now_ns)
+
     def update(self, now_ns: int) -> None:
+        self.now_ns = now_ns
         if self._pause_start is not None:
             return
         elapsed = ms_between(self.phase_start_ns, now_ns)
-        if self.phase is Phase.GAP and elapsed >= GAP_MS:
+        if self.phase is Phase.GAP and elapsed >= self.timing.gap_ms:
             self._enter(Phase.STIMULUS, now_ns)
         elif self.phase is Phase.STIMULUS and self.onset_ns is not None:
             limit = self.spec.time_limit_ms
-            if limit is not None and ms_between(self.onset_ns, now_ns) >= limit:
-                self.respond(Response.timeout(), self.onset_ns + int(limit * 1_000_000))
+            open_ns = self.input_open_ns
+            assert open_ns is not None
+            if limit is not None and ms_between(open_ns, now_ns) >= limit:
+                self.respond(Response.timeout(), open_ns + int(limit * NS_PER_MS))
         elif self.phase is Phase.FEEDBACK:
-            wait = PRACTICE_FEEDBACK_MS if self.practice else FEEDBACK_MS
+            wait = self.timing.practice_feedback_ms if self.practice else self.timing.feedback_ms
             if elapsed >= wait:
-                if self._finished(now_ns):
-                    self._enter(Phase.DONE, now_ns)
-                else:
-                    self._next_spec()
-                    self._enter(Phase.GAP, now_ns)
+                self._after_trial(now_ns)
 
     def _finished(self, now_ns: int) -> bool:
         return (
@@ -191,6 +238,8 @@ class TrialRunner:
         if self.phase is Phase.STIMULUS:
             self.onset_ns = None
             self._stimulus_drawn = False
+            if self.on_new_trial is not None:
+                self.on_new_trial(self.spec)  # partial input is forgotten too
             self._enter(Phase.GAP, now_ns)
 
     def resume(self, now_ns: int) -> float:
@@ -201,4 +250,4 @@ class TrialRunner:
         self.paused_ns += paused
         self._pause_start = None
         self.phase_start_ns = now_ns
-        return paused / 1_000_000
+        return paused / NS_PER_MS

@@ -3,6 +3,16 @@
 An exercise's rules are a level table (data), ``make_trial(level, rng)`` which builds a
 fully specified trial from a seeded generator, and ``score(spec, response)``. A trial
 spec serialises to JSON so that every trial can be replayed from the log.
+
+Exercises whose trials depend on the block so far (n-back, a hidden sorting rule that
+changes, study-then-recall) set ``sequential=True`` and get the block's earlier trials:
+``make_trial(level, rng, history)``, still pure and still deterministic for a seed.
+
+``correct_response(spec)`` and ``error_response(spec, rng)`` give a right and a wrong
+answer for any trial: simulated learners, headless tests and benchmarks use them.
+
+A spec may have ``input_after_ms`` (default 0): a study phase during which input is
+ignored; reaction time and any time limit count from when input opens.
 """
 
 from __future__ import annotations
@@ -63,15 +73,55 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class HistoryItem:
+    """One earlier trial of the block, as a sequential exercise sees it."""
+
+    spec: Any
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class TrialTiming:
+    """The rhythm of an exercise's trials, owned by the shared runner.
+
+    ``feedback``: ``"always"`` (a calm word after each trial), ``"errors"`` (only when
+    not right: for fast streams), or ``"none"``. Practice rounds always give feedback.
+    """
+
+    gap_ms: float = 600.0
+    feedback_ms: float = 1000.0
+    practice_feedback_ms: float = 2200.0
+    feedback: str = "always"
+
+    def __post_init__(self) -> None:
+        if self.feedback not in ("always", "errors", "none"):
+            raise ValueError(f"feedback must be always, errors or none, not {self.feedback!r}")
+        if min(self.gap_ms, self.feedback_ms, self.practice_feedback_ms) < 0:
+            raise ValueError("timings must not be negative")
+
+
+@dataclass(frozen=True)
 class ExerciseRules:
     """The pure half of an exercise, registered once in ``exercises/__init__.py``."""
 
     exercise_id: str
     domain: Domain
     levels: Sequence[Any]
-    make_trial: Callable[[int, np.random.Generator], TrialSpec]
+    make_trial: Callable[..., TrialSpec]
     score: Callable[[Any, Response], Outcome]
     spec_from_json: Callable[[Mapping[str, Any]], TrialSpec]
+    correct_response: Callable[[Any], Response]
+    error_response: Callable[[Any, np.random.Generator], Response]
+    timing: TrialTiming = TrialTiming()
+    sequential: bool = False
+
+    def new_trial(
+        self, level: int, rng: np.random.Generator, history: Sequence[HistoryItem] = ()
+    ) -> TrialSpec:
+        """Build the next trial, passing the block's history to sequential exercises."""
+        if self.sequential:
+            return self.make_trial(level, rng, tuple(history))
+        return self.make_trial(level, rng)
 
     @property
     def min_level(self) -> int:

@@ -170,6 +170,16 @@ def score(spec: SymbolCodingTrial, response: Response) -> Outcome:
     return Outcome(correct=False, error_kind="digit_not_in_key")
 
 
+def correct_response(spec: SymbolCodingTrial) -> Response:
+    return Response(answer={"digit": spec.correct_digit})
+
+
+def error_response(spec: SymbolCodingTrial, rng: np.random.Generator) -> Response:
+    """A plausible slip: the code of another label in the key."""
+    others = [d for d in range(1, len(spec.key) + 1) if d != spec.correct_digit]
+    return Response(answer={"digit": int(rng.choice(others))})
+
+
 RULES = ExerciseRules(
     exercise_id=EXERCISE_ID,
     domain=Domain.PROCESSING_SPEED,
@@ -177,4 +187,6 @@ RULES = ExerciseRules(
     make_trial=make_trial,
     score=score,
     spec_from_json=spec_from_json,
+    correct_response=correct_response,
+    error_response=error_response,
 )

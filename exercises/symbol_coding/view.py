@@ -200,6 +200,7 @@ class SymbolCodingView(ExerciseView):
         spec: SymbolCodingTrial,
         *,
         show_stimulus: bool,
+        elapsed_ms: float | None = None,
     ) -> None:
         cards, target, prompt_y = self._layout(rect, theme, len(spec.key))
         self._draw_key(surface, theme, spec.key, cards)
@@ -234,7 +235,7 @@ class SymbolCodingView(ExerciseView):
             offset = rect.centery - cards[0].centery
             self._draw_key(surface, theme, spec.key, [c.move(0, offset) for c in cards])
         else:
-            self.draw_trial(surface, rect, theme, spec, show_stimulus=True)
+            self.draw_trial(surface, rect, theme, spec, show_stimulus=True, elapsed_ms=None)
 
     def response_from_event(
         self, event: pygame.event.Event, spec: SymbolCodingTrial, rect: pygame.Rect, theme: th.Theme
@@ -247,6 +248,22 @@ class SymbolCodingView(ExerciseView):
                 if card.collidepoint(event.pos):
                     return Response(answer={"digit": i + 1, "via": "click"})
         return None
+
+    def events_for(
+        self, response: Response, spec: SymbolCodingTrial, rect: pygame.Rect, theme: th.Theme
+    ) -> list[pygame.event.Event]:
+        if response.answer is None:
+            return []
+        digit = int(response.answer["digit"])
+        return [
+            pygame.event.Event(
+                pygame.KEYDOWN,
+                key=getattr(pygame, f"K_{digit}"),
+                mod=0,
+                unicode=str(digit),
+                scancode=0,
+            )
+        ]
 
     def practice_hint(self, spec: SymbolCodingTrial, outcome: Outcome) -> Msg | None:
         if outcome.correct:

@@ -116,7 +116,7 @@ class BlockScene(Scene):
             self.runner.resume(now_ns)
         self._finish("closed", now_ns)
 
-    def _content(self, surface: pygame.Surface) -> pygame.Rect:
+    def content_rect(self, surface: pygame.Surface) -> pygame.Rect:
         assert self.app is not None
         area = margins(surface, self.app.theme)
         return pygame.Rect(
@@ -128,11 +128,11 @@ class BlockScene(Scene):
 
     def handle(self, ev: StampedEvent) -> None:
         runner = self.runner
-        if runner is None or not runner.accepting_input or self.app is None:
+        if runner is None or self.app is None or not runner.accepts_input_at(ev.t_ns):
             return
         surface = self.app.surface
         response = self.view.response_from_event(
-            ev.event, runner.spec, self._content(surface), self.app.theme
+            ev.event, runner.spec, self.content_rect(surface), self.app.theme
         )
         if response is not None:
             runner.respond(response, ev.t_ns)
@@ -170,12 +170,19 @@ class BlockScene(Scene):
         )
         p = theme.render(progress, th.SIZE_SMALL, color=th.MUTED)
         surface.blit(p, p.get_rect(topright=(area.right, area.top - theme.px(20))))
-        content = self._content(surface)
+        content = self.content_rect(surface)
         if runner.phase is Phase.FEEDBACK:
             self._draw_feedback(surface, content, runner.last_outcome)
         elif runner.phase in (Phase.GAP, Phase.STIMULUS):
             show = runner.phase is Phase.STIMULUS
-            self.view.draw_trial(surface, content, theme, runner.spec, show_stimulus=show)
+            self.view.draw_trial(
+                surface,
+                content,
+                theme,
+                runner.spec,
+                show_stimulus=show,
+                elapsed_ms=runner.elapsed_ms() if show else None,
+            )
             if show:
                 runner.stimulus_drawn()
         draw_footer_hint(surface, theme, _("Press Esc to pause"))
