@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     shot = sub.add_parser("screenshot", help="render every screen to PNG files")
     shot.add_argument("--out", type=Path, required=True, help="folder for the PNG files")
     shot.add_argument("--size", default="1024x768", help="window size, e.g. 1920x1080")
+    shot.add_argument("--exercise", default="symbol_coding", help="exercise id")
 
     db = sub.add_parser("db", help="database tasks")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -138,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
             os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-            for path in render_all(args.out, parse_size(args.size)):
+            for path in render_all(args.out, parse_size(args.size), args.exercise):
                 print(path)
             return 0
         if cmd == "db":

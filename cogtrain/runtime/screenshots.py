@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pygame
 
 from cogtrain import i18n
@@ -55,12 +56,24 @@ def _runner(app: App):  # type: ignore[no-untyped-def]
 
 
 def _answer(app: App, correct: bool) -> None:
-    runner = _runner(app)
+    """Answer the trial on screen through the view's own input events."""
     _advance_until(app, lambda: _runner(app) is not None and _runner(app).accepting_input)
-    runner = _runner(app)
-    digit = runner.spec.correct_digit if correct else (runner.spec.correct_digit % 3) + 1
-    pygame.event.post(_key_event(getattr(pygame, f"K_{digit}")))
+    scene = app.top
+    assert isinstance(scene, BlockScene) and scene.runner is not None
+    rules, spec = scene.info.rules, scene.runner.spec
+    response = (
+        rules.correct_response(spec)
+        if correct
+        else rules.error_response(spec, np.random.default_rng(0))
+    )
+    events = scene.view.events_for(response, spec, scene.content_rect(app.surface), app.theme)
+    for e in events:
+        pygame.event.post(e)
     app.step(app._collect_immediate())
+    if not events:  # a timeout: let the runner's time limit run out
+        _advance_until(
+            app, lambda: _runner(app) is None or not _runner(app).accepting_input, limit=20000
+        )
 
 
 def _finish_block(app: App) -> None:
@@ -77,7 +90,35 @@ def _finish_block(app: App) -> None:
             n += 1
 
 
-def render_all(out_dir: Path, size: tuple[int, int]) -> list[Path]:
+def render_levels(out_dir: Path, size: tuple[int, int], exercise_id: str) -> list[Path]:
+    """One PNG of a trial at the first, middle and last level of an exercise."""
+    import exercises
+    from cogtrain.runtime.scenes.layout import margins
+    from cogtrain.runtime.theme import BACKGROUND, Theme
+
+    info = exercises.get(exercise_id)
+    view = exercises.load_view_class(info)()
+    lang = i18n.current_language()
+    surface = pygame.Surface(size)
+    theme = Theme(size[1])
+    area = margins(surface, theme)
+    rect = pygame.Rect(area.left, area.top + theme.px(60), area.width, area.height - theme.px(160))
+    saved = []
+    top = info.rules.max_level
+    for level in sorted({1, (top + 1) // 2, top}):
+        spec = info.rules.new_trial(level, np.random.default_rng(level), ())
+        view.begin_trial(spec)
+        surface.fill(BACKGROUND)
+        view.draw_trial(surface, rect, theme, spec, show_stimulus=True, elapsed_ms=0.0)
+        path = out_dir / f"{exercise_id}_level{level:02d}_{lang}_{size[0]}x{size[1]}.png"
+        pygame.image.save(surface, path)
+        saved.append(path)
+    return saved
+
+
+def render_all(
+    out_dir: Path, size: tuple[int, int], exercise_id: str = "symbol_coding"
+) -> list[Path]:
     """Walk the participant flow and save a PNG of every screen; returns the files."""
     out_dir.mkdir(parents=True, exist_ok=True)
     lang = i18n.current_language()
@@ -90,11 +131,11 @@ def render_all(out_dir: Path, size: tuple[int, int]) -> list[Path]:
             store.ensure_demo_participant()
             store.add_participant("P-0427")
             app = App(ManualClock())
-            flow = ProgramFlow(app, store)
+            flow = ProgramFlow(app, store, exercise_id=exercise_id)
 
             def shot(name: str) -> None:
                 app.step([])
-                path = out_dir / f"{name}_{lang}_{size[0]}x{size[1]}.png"
+                path = out_dir / f"{exercise_id}_{name}_{lang}_{size[0]}x{size[1]}.png"
                 pygame.image.save(app.surface, path)
                 saved.append(path)
 
@@ -134,6 +175,7 @@ def render_all(out_dir: Path, size: tuple[int, int]) -> list[Path]:
             )
             shot("11_error")
             store.close()
+        saved.extend(render_levels(out_dir, size, exercise_id))
     finally:
         pygame.quit()
     return saved

@@ -56,8 +56,9 @@ def test_levels_are_data_and_at_least_twelve(info: ExerciseInfo) -> None:
 @pytest.mark.parametrize("info", ALL, ids=IDS)
 def test_every_level_makes_valid_replayable_trials(info: ExerciseInfo) -> None:
     for level in range(1, info.rules.max_level + 1):
-        for spec, _outcome in play_pure(info, level, seed=level, n=6,
-                                        answer=lambda s, r: info.rules.correct_response(s)):
+        for spec, _outcome in play_pure(
+            info, level, seed=level, n=6, answer=lambda s, r: info.rules.correct_response(s)
+        ):
             assert spec.level == level
             as_json = json.loads(json.dumps(spec.to_json()))
             assert info.rules.spec_from_json(as_json) == spec
@@ -97,8 +98,9 @@ def test_simulated_learner_settles_within_80_pm_5_percent(info: ExerciseInfo) ->
     for _ in range(1600):
         spec = info.rules.new_trial(sc.level, rng, history)
         knows = rng.random() < p_correct(sc.level)
-        response = (info.rules.correct_response(spec) if knows
-                    else info.rules.error_response(spec, rng))
+        response = (
+            info.rules.correct_response(spec) if knows else info.rules.error_response(spec, rng)
+        )
         outcome = info.rules.score(spec, response)
         history.append(HistoryItem(spec, outcome))
         if len(history) > 60:
@@ -118,11 +120,16 @@ def app() -> App:
 
 
 @pytest.mark.parametrize("info", ALL, ids=IDS)
-def test_one_block_plays_through_the_real_runner(info: ExerciseInfo, app: App,
-                                                 store: Store) -> None:
+def test_one_block_plays_through_the_real_runner(
+    info: ExerciseInfo, app: App, store: Store
+) -> None:
     store.ensure_demo_participant()
-    flow = ProgramFlow(app, store, exercise_id=info.exercise_id,
-                       block_config=BlockConfig(max_trials=8, practice_trials=2))
+    flow = ProgramFlow(
+        app,
+        store,
+        exercise_id=info.exercise_id,
+        block_config=BlockConfig(max_trials=8, practice_trials=2),
+    )
     flow.show_start()
     rng = np.random.default_rng(1)
     answered = {"n": 0}
@@ -131,12 +138,20 @@ def test_one_block_plays_through_the_real_runner(info: ExerciseInfo, app: App,
         top = app.top
         if isinstance(top, BlockEndScene):
             app.running = False
-        elif isinstance(top, (MessageScene, InstructionsScene)) or type(top).__name__ == \
-                "StartScene":
-            pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0,
-                                                 unicode="", scancode=0))
-        elif isinstance(top, BlockScene) and top.runner is not None \
-                and top.runner.accepting_input and top.runner.spec is not None:
+        elif (
+            isinstance(top, (MessageScene, InstructionsScene)) or type(top).__name__ == "StartScene"
+        ):
+            pygame.event.post(
+                pygame.event.Event(
+                    pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="", scancode=0
+                )
+            )
+        elif (
+            isinstance(top, BlockScene)
+            and top.runner is not None
+            and top.runner.accepting_input
+            and top.runner.spec is not None
+        ):
             spec = top.runner.spec
             key = (top.runner.trial_index, id(spec))
             if answered.get("last") == key:
@@ -144,8 +159,7 @@ def test_one_block_plays_through_the_real_runner(info: ExerciseInfo, app: App,
             answered["last"] = key
             ok = answered["n"] % 4 != 3
             answered["n"] += 1
-            resp = (info.rules.correct_response(spec) if ok
-                    else info.rules.error_response(spec, rng))
+            resp = info.rules.correct_response(spec) if ok else info.rules.error_response(spec, rng)
             for e in top.view.events_for(resp, spec, top.content_rect(app.surface), app.theme):
                 pygame.event.post(e)
 
@@ -174,7 +188,8 @@ def test_views_draw_every_level_and_instruction_page(info: ExerciseInfo, size, l
         spec = info.rules.new_trial(level, np.random.default_rng(level), ())
         view.begin_trial(spec)
         for elapsed in (None, 0.0, 400.0, 5000.0):
-            view.draw_trial(surface, rect, theme, spec, show_stimulus=elapsed is not None,
-                            elapsed_ms=elapsed)
+            view.draw_trial(
+                surface, rect, theme, spec, show_stimulus=elapsed is not None, elapsed_ms=elapsed
+            )
     for page in range(len(info.instructions)):
         view.draw_example(surface, rect, theme, spec, page)
