@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
         "user data folder; or set COGTRAIN_DATABASE_URL)",
     )
     p.add_argument("--fullscreen", action="store_true", default=None, help="use the whole screen")
+    # For smoke tests and the cold-start benchmark: quit after drawing N frames.
+    p.add_argument("--exit-after-frames", type=int, default=None, help=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="start the training program (the default)")
 
@@ -60,7 +62,7 @@ def _open_store(database: str | None):  # type: ignore[no-untyped-def]
     return Store.open(resolve_url(database))
 
 
-def _run_program(settings) -> int:  # type: ignore[no-untyped-def]
+def _run_program(settings, exit_after_frames: int | None = None) -> int:  # type: ignore[no-untyped-def]
     store = _open_store(settings.database_url)
     try:
         report = store.recover_interrupted()
@@ -79,7 +81,8 @@ def _run_program(settings) -> int:  # type: ignore[no-untyped-def]
         from cogtrain.runtime.clock import MonotonicClock
         from cogtrain.runtime.flow import ProgramFlow
 
-        pygame.init()
+        pygame.display.init()  # no mixer: cogtrain makes no sound yet
+        pygame.font.init()
         try:
             flags = pygame.FULLSCREEN if settings.fullscreen else pygame.RESIZABLE
             size = (0, 0) if settings.fullscreen else th.DEFAULT_WINDOW
@@ -88,7 +91,9 @@ def _run_program(settings) -> int:  # type: ignore[no-untyped-def]
             pygame.key.set_repeat()  # no auto-repeat: one press is one answer
             app = App(MonotonicClock())
             ProgramFlow(app, store).show_start()
-            app.run()
+            app.run(max_frames=exit_after_frames)
+            if exit_after_frames is not None:
+                print(f"frames drawn: {app.frames}", flush=True)
         finally:
             pygame.quit()
     finally:
@@ -133,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         i18n.set_language(settings.language)
         cmd = args.command or "run"
         if cmd == "run":
-            return _run_program(settings)
+            return _run_program(settings, args.exit_after_frames)
         if cmd == "screenshot":
             from cogtrain.runtime.screenshots import parse_size, render_all
 

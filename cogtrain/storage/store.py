@@ -10,12 +10,12 @@ from __future__ import annotations
 import platform
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, case, func, insert, select, update
+from sqlalchemy import Connection, Engine, case, func, insert, select, update
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -102,6 +102,7 @@ class Store:
         self.engine = engine
         self.url = url
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._log_conn: Connection | None = None
 
     # -- opening ---------------------------------------------------------------------
 
@@ -135,6 +136,7 @@ class Store:
         return store
 
     def close(self) -> None:
+        self._drop_trial_conn()
         self.engine.dispose()
 
     @contextmanager
@@ -351,10 +353,26 @@ class Store:
             "staircase_after": rec.staircase_after,
         }
         try:
-            with self.engine.begin() as conn:
-                conn.execute(insert(Trial), values)
+            conn = self._trial_conn()
+            with conn.begin():
+                conn.execute(_TRIAL_INSERT, values)
         except SQLAlchemyError as exc:
+            self._drop_trial_conn()
             raise translate_db_error(exc, self.url) from exc
+
+    def _trial_conn(self) -> Connection:
+        """A connection kept open for trial logging: the hot path skips the pool's
+        check-out / reset-on-return round trip (a ROLLBACK per trial) and reuses the
+        compiled insert. It is dropped on any error and reopened on the next trial."""
+        if self._log_conn is None or self._log_conn.closed:
+            self._log_conn = self.engine.connect()
+        return self._log_conn
+
+    def _drop_trial_conn(self) -> None:
+        if self._log_conn is not None:
+            with suppress(SQLAlchemyError):  # it is being thrown away after an error
+                self._log_conn.close()
+            self._log_conn = None
 
     def add_pause(self, block_id: uuid.UUID, paused_ms: float) -> None:
         """Add a finished pause to the block, so pauses never count as training."""
@@ -506,6 +524,9 @@ class Store:
         row.n_trials += len(trials)
         row.updated_at = now
         b.end_level = level_of(row.value, row.min_level, row.max_level)
+
+
+_TRIAL_INSERT = insert(Trial.__table__)
 
 
 def _participant_of(s: Session, session_id: uuid.UUID) -> uuid.UUID:
