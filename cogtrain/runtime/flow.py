@@ -6,6 +6,8 @@ call back into the flow; the flow calls the controller, which calls the store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 import exercises
@@ -19,11 +21,13 @@ from cogtrain.runtime.scenes.block_end import BlockEndScene
 from cogtrain.runtime.scenes.instructions import InstructionsScene
 from cogtrain.runtime.scenes.message import MessageScene
 from cogtrain.runtime.scenes.pause import PauseScene
+from cogtrain.runtime.scenes.reflection import StrategyScene, TransferScene
 from cogtrain.runtime.scenes.start import StartScene
 from cogtrain.runtime.training_controller import BlockResult, TrainingController
 from cogtrain.runtime.widgets import Button
 from cogtrain.storage.store import ParticipantInfo, Store
 from cogtrain.training.block import BlockConfig
+from cogtrain.training.reflection import Reflection
 
 DEFAULT_EXERCISE = "symbol_coding"
 EXAMPLE_SEED = 20261124  # instruction pictures are the same every time
@@ -107,7 +111,31 @@ class ProgramFlow:
         )
 
     def block_end(self, result: BlockResult) -> None:
-        self.app.replace(BlockEndScene(result, on_again=self.block, on_finish=self.finish))
+        self.app.replace(BlockEndScene(result, on_next=lambda: self.ask_strategies(result)))
+
+    def ask_strategies(self, result: BlockResult) -> None:
+        self.app.replace(
+            StrategyScene(
+                on_next=lambda chosen: self.ask_transfer(result, chosen), make_pause=self.make_pause
+            )
+        )
+
+    def ask_transfer(self, result: BlockResult, chosen: tuple[str, ...]) -> None:
+        def save_then(next_step: Callable[[], None]) -> Callable[[str], None]:
+            def go(note: str) -> None:
+                assert self.controller is not None
+                self.controller.save_reflection(result.row.id, Reflection.make(chosen, note))
+                next_step()
+
+            return go
+
+        self.app.replace(
+            TransferScene(
+                on_again=save_then(self.block),
+                on_finish=save_then(self.finish),
+                make_pause=self.make_pause,
+            )
+        )
 
     def make_pause(self) -> Scene:
         return PauseScene(on_resume=self.app.resume, on_end_session=self.end_from_pause)

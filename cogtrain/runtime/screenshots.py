@@ -15,6 +15,7 @@ import pygame
 
 from cogtrain import i18n
 from cogtrain.errors import CogtrainError
+from cogtrain.i18n import _
 from cogtrain.runtime.app import App
 from cogtrain.runtime.clock import ManualClock
 from cogtrain.runtime.flow import ProgramFlow
@@ -42,7 +43,7 @@ def _key_event(key: int) -> pygame.event.Event:
 
 
 def _advance_until(app: App, cond: Callable[[], bool], limit: int = 2000) -> None:
-    for _ in range(limit):
+    for _frame in range(limit):
         if cond():
             return
         app.step([])
@@ -165,15 +166,36 @@ def render_all(
             app.resume()
             _finish_block(app)
             shot("09_block_end")
-            flow.finish()
-            shot("10_session_end")
+            for k in (
+                pygame.K_RETURN,
+                pygame.K_RETURN,
+                pygame.K_RIGHT,
+                pygame.K_RIGHT,
+                pygame.K_RETURN,
+            ):  # Next; tick the first and third strategy
+                pygame.event.post(_key_event(k))
+            app.step(app._collect_immediate())
+            shot("10_strategies")
+            for _up in range(3):  # wraps round to "Next"
+                pygame.event.post(_key_event(pygame.K_UP))
+            pygame.event.post(_key_event(pygame.K_RETURN))
+            app.step(app._collect_immediate())
+            example = str(_("For example: when I pick orders")).split(":")[-1].strip()
+            pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=example))
+            app.step(app._collect_immediate())
+            shot("11_transfer")
+            pygame.event.post(_key_event(pygame.K_TAB))
+            pygame.event.post(_key_event(pygame.K_RIGHT))
+            pygame.event.post(_key_event(pygame.K_RETURN))
+            app.step(app._collect_immediate())
+            shot("12_session_end")
             flow.show_error(
                 CogtrainError(
                     "The disk holding the database is full.",
                     hint="Free some space on the disk and start again.",
                 )
             )
-            shot("11_error")
+            shot("13_error")
             store.close()
         saved.extend(render_levels(out_dir, size, exercise_id))
     finally:

@@ -18,6 +18,7 @@ from cogtrain.storage.store import BlockRow, ParticipantInfo, Store
 from cogtrain.training.block import BlockSummary, TrialRecord, summarise
 from cogtrain.training.exercise import ExerciseRules
 from cogtrain.training.progress import TimeTrained, time_trained
+from cogtrain.training.reflection import Reflection
 from cogtrain.training.staircase import Staircase, StaircaseState
 
 
@@ -106,6 +107,9 @@ class TrainingController:
         )
         summary = summarise(records, start_level=ctx.start_level, end_level=end_level)
         return BlockResult(summary, self.time_trained(), row)
+
+    def save_reflection(self, block_id: uuid.UUID, reflection: Reflection) -> None:
+        self.store.save_reflection(block_id, reflection)
 
     def time_trained(self) -> TimeTrained:
         midnight = datetime.combine(datetime.now().date(), time.min).astimezone()

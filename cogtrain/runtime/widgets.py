@@ -83,12 +83,12 @@ class ButtonColumn:
                     return True
         return False
 
-    def draw(self, surface: pygame.Surface, theme: th.Theme) -> None:
+    def draw(self, surface: pygame.Surface, theme: th.Theme, *, show_focus: bool = True) -> None:
         radius = theme.px(14)
         for i, b in enumerate(self.buttons):
             if b.rect is None:
                 continue
-            focused = i == self.focus
+            focused = show_focus and i == self.focus
             if b.primary:
                 pygame.draw.rect(surface, th.ACCENT, b.rect, border_radius=radius)
                 color = th.ACCENT_TEXT

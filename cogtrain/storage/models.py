@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     Uuid,
 )
@@ -102,6 +103,9 @@ class Block(Base):
     active_ms: Mapped[float | None] = mapped_column(Double, default=None)
     n_trials: Mapped[int | None] = mapped_column(Integer, default=None)
     n_correct: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The participant's reflection after the block (for the consultant).
+    strategies: Mapped[list[str] | None] = mapped_column(JSONType, default=None)
+    transfer_note: Mapped[str | None] = mapped_column(Text, default=None)
 
     session: Mapped[TrainingSession] = relationship(back_populates="blocks")
 

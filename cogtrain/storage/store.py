@@ -32,6 +32,7 @@ from cogtrain.storage.engine import (
 )
 from cogtrain.storage.models import Block, LevelState, Participant, TrainingSession, Trial
 from cogtrain.training.block import TrialRecord
+from cogtrain.training.reflection import Reflection
 from cogtrain.training.staircase import StaircaseState, StaircaseStateError, level_of
 
 DEMO_PARTICIPANT_CODE = "DEMO-01"
@@ -416,6 +417,26 @@ class Store:
                     self._upsert_level(s, participant_id, b.exercise_id, end_state, now)
             s.flush()
             return _block_row(b)
+
+    def save_reflection(self, block_id: uuid.UUID, reflection: Reflection) -> None:
+        """Store what helped and where at work it could help, with the block."""
+        with self._tx() as s:
+            s.execute(
+                update(Block)
+                .where(Block.id == block_id)
+                .values(
+                    strategies=list(reflection.strategies), transfer_note=reflection.transfer_note
+                )
+            )
+
+    def reflection_of(self, block_id: uuid.UUID) -> Reflection | None:
+        def q(s: Session) -> Reflection | None:
+            b = s.get_one(Block, block_id)
+            if b.strategies is None and b.transfer_note is None:
+                return None
+            return Reflection(tuple(b.strategies or ()), b.transfer_note)
+
+        return self._read(q)
 
     def blocks_of_session(self, session_id: uuid.UUID) -> list[BlockRow]:
         def q(s: Session) -> list[BlockRow]:

@@ -15,6 +15,7 @@ from cogtrain.runtime.scenes.block_end import BlockEndScene
 from cogtrain.runtime.scenes.instructions import InstructionsScene
 from cogtrain.runtime.scenes.message import MessageScene
 from cogtrain.runtime.scenes.pause import PauseScene
+from cogtrain.runtime.scenes.reflection import StrategyScene, TransferScene
 from cogtrain.runtime.scenes.start import StartScene
 from cogtrain.storage.store import Store
 from cogtrain.training.block import BlockConfig
@@ -54,6 +55,7 @@ class Script:
         self.pauses = 0
         self.seen: list[str] = []
         self.given: list[bool] = []
+        self.note = "Når jeg plukker ordre på lageret, særlig på tirsdager!"
 
     def __call__(self, app: App) -> None:
         top = app.top
@@ -89,7 +91,21 @@ class Script:
                 self.n_scored += 1
                 self.given.append(ok)
         elif isinstance(top, BlockEndScene):
-            key(pygame.K_RIGHT)  # focus "End the session"
+            key(pygame.K_RETURN)  # "Next"
+        elif isinstance(top, StrategyScene):
+            key(pygame.K_RETURN)  # toggle "Say it aloud" (focused first)
+            key(pygame.K_RIGHT)
+            key(pygame.K_RIGHT)
+            key(pygame.K_RETURN)  # toggle "Check twice"
+            for _ in range(3):
+                key(pygame.K_UP)  # wraps round to "Next"
+            key(pygame.K_RETURN)
+        elif isinstance(top, TransferScene):
+            pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=self.note))
+            key(pygame.K_BACKSPACE)
+            pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text="."))
+            key(pygame.K_TAB)  # leave the field; focus "Train another round"
+            key(pygame.K_RIGHT)  # "End the session"
             key(pygame.K_RETURN)
         elif isinstance(top, MessageScene):
             if self.seen.count("MessageScene") >= 2 and "BlockEndScene" in self.seen:
@@ -141,6 +157,11 @@ def test_whole_flow_start_practice_block_pause_resume_end(app: App, store: Store
     assert [t.staircase_after for t in trials] == sc.values[1:] + [sc.value]
     assert store.load_level_state(p.id, "symbol_coding").value == pytest.approx(sc.value)
     assert block.end_level == sc.level
+
+    # The reflection after the block is stored with it, Norwegian letters intact.
+    reflection = store.reflection_of(block.id)
+    assert reflection.strategies == ("say_aloud", "check_twice")
+    assert reflection.transfer_note == "Når jeg plukker ordre på lageret, særlig på tirsdager."
 
     # The pause is stored and not counted as training time.
     assert block.paused_ms == pytest.approx(90 * FRAME_MS, abs=3 * FRAME_MS)

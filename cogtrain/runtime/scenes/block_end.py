@@ -33,19 +33,11 @@ def result_lines(result: BlockResult) -> list[tuple[Msg, Msg]]:
 
 
 class BlockEndScene(Scene):
-    def __init__(
-        self, result: BlockResult, on_again: Callable[[], None], on_finish: Callable[[], None]
-    ) -> None:
+    def __init__(self, result: BlockResult, on_next: Callable[[], None]) -> None:
         super().__init__()
         self.result = result
         self.rows = result_lines(result)
-        self.buttons = ButtonColumn(
-            [
-                Button(_("Train another round"), on_again),
-                Button(_("End the session"), on_finish, primary=False),
-            ],
-            horizontal=True,
-        )
+        self.buttons = ButtonColumn([Button(_("Next"), on_next)], horizontal=True)
 
     def handle(self, ev: StampedEvent) -> None:
         self.buttons.handle(ev.event)
