@@ -275,3 +275,21 @@ def test_bad_url_is_a_clear_error() -> None:
 def test_uuid_keys(store: Store) -> None:
     p = store.add_participant("P-9")
     assert isinstance(p.id, uuid.UUID)
+
+
+def test_weakened_durability_settings_stop_the_program(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If synchronous=FULL or WAL did not take, cogtrain refuses to train on that file."""
+    import cogtrain.storage.engine as eng
+
+    real = eng._on_sqlite_connect
+
+    def weakened(dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
+        real(dbapi_conn, record)
+        dbapi_conn.execute("PRAGMA synchronous = NORMAL")
+
+    monkeypatch.setattr(eng, "_on_sqlite_connect", weakened)
+    with pytest.raises(StorageError, match="safety settings") as err:
+        Store.open(resolve_url(db_url))
+    assert "'synchronous': 1" in err.value.message
