@@ -47,6 +47,16 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="bring the database schema up to date")
     db_sub.add_parser("where", help="print which database is used (never the password)")
 
+    bk = sub.add_parser("backup", help="make a checked copy of the database now")
+    bk.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="file or folder (default: the backups folder beside the database)",
+    )
+    rs = sub.add_parser("restore", help="replace the database with a backup (checked first)")
+    rs.add_argument("file", type=Path, help="the backup file")
+
     levels = sub.add_parser("levels", help="participants' saved levels")
     lv_sub = levels.add_subparsers(dest="levels_command", required=True)
     reset = lv_sub.add_parser("reset", help="start an exercise again from level 1")
@@ -72,6 +82,7 @@ def _run_program(settings, exit_after_frames: int | None = None) -> int:  # type
                 len(report.interrupted_sessions),
             )
         store.ensure_demo_participant()
+        _daily_backup(store.url)
 
         import pygame
 
@@ -99,6 +110,31 @@ def _run_program(settings, exit_after_frames: int | None = None) -> int:  # type
     finally:
         store.close()
     return 0
+
+
+def _backups_folder(url) -> Path:  # type: ignore[no-untyped-def]
+    from cogtrain.storage.engine import sqlite_path
+
+    db = sqlite_path(url)
+    assert db is not None
+    return db.parent / "backups"
+
+
+def _daily_backup(url) -> None:  # type: ignore[no-untyped-def]
+    """Today's automatic backup (SQLite only). A failure is logged, never fatal."""
+    import datetime as dt
+
+    from cogtrain.storage.backup import daily_backup
+    from cogtrain.storage.engine import sqlite_path
+
+    if sqlite_path(url) is None:
+        return
+    try:
+        made = daily_backup(url, _backups_folder(url), today=dt.date.today())
+        if made is not None:
+            log.info("daily backup written: %s", made)
+    except (CogtrainError, OSError) as exc:
+        log.warning("daily backup failed: %s", exc)
 
 
 def _levels_reset(database: str | None, code: str, exercise_id: str) -> int:
@@ -157,6 +193,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             store = _open_store(settings.database_url)
             store.close()
             print(f"Database {describe(url)} is up to date.")
+            return 0
+        if cmd == "backup":
+            from cogtrain.storage.backup import backup
+            from cogtrain.storage.engine import resolve_url
+
+            url = resolve_url(settings.database_url)
+            dest = args.out
+            if dest is None:
+                dest = _backups_folder(url)
+                dest.mkdir(parents=True, exist_ok=True)
+            result = backup(url, dest)
+            print(
+                f"Backup written to {result.path} ({result.participants} participants, "
+                f"{result.trials} trials; integrity check ok)."
+            )
+            return 0
+        if cmd == "restore":
+            from cogtrain.storage.backup import restore
+            from cogtrain.storage.engine import resolve_url
+
+            aside = restore(resolve_url(settings.database_url), args.file)
+            print(f"Restored from {args.file}. The previous database was kept as {aside}.")
             return 0
         if cmd == "levels":
             return _levels_reset(settings.database_url, args.participant, args.exercise)
