@@ -18,6 +18,7 @@ from cogtrain.runtime.exercise_view import ExerciseView
 from cogtrain.runtime.scene import Scene
 from cogtrain.runtime.scenes.block import BlockScene
 from cogtrain.runtime.scenes.block_end import BlockEndScene
+from cogtrain.runtime.scenes.checkin import rested_scene, stressed_scene
 from cogtrain.runtime.scenes.instructions import InstructionsScene
 from cogtrain.runtime.scenes.message import MessageScene
 from cogtrain.runtime.scenes.pause import PauseScene
@@ -27,6 +28,7 @@ from cogtrain.runtime.training_controller import BlockResult, TrainingController
 from cogtrain.runtime.widgets import Button
 from cogtrain.storage.store import ParticipantInfo, Store
 from cogtrain.training.block import BlockConfig
+from cogtrain.training.checkin import CheckIn
 from cogtrain.training.reflection import Reflection
 
 DEFAULT_EXERCISE = "symbol_coding"
@@ -49,6 +51,8 @@ class ProgramFlow:
         self.info = exercises.get(exercise_id)
         self.block_config = block_config or BlockConfig()
         self.controller: TrainingController | None = None
+        self._checkin_rested: int | None = None
+        self._level_for_example = 1
         self.app.error_handler = self.show_error
 
     def _view(self) -> ExerciseView:
@@ -66,9 +70,22 @@ class ProgramFlow:
         state = self.controller.current_state(self.info.rules)
         self.controller.start_session()
         self.app.quit_hooks.append(self._window_closed)
+        self._level_for_example = int(state.value)
+        self.app.replace(rested_scene(self._rested, self.make_pause))
+
+    def _rested(self, value: int | None) -> None:
+        self._checkin_rested = value
+        self.app.replace(stressed_scene(self._stressed, self.make_pause))
+
+    def _stressed(self, value: int | None) -> None:
+        assert self.controller is not None
+        self.controller.save_checkin(CheckIn(self._checkin_rested, value))
+        self.instructions()
+
+    def instructions(self) -> None:
         rules = self.info.rules
-        level = max(rules.min_level, min(rules.max_level, int(state.value)))
-        example = rules.make_trial(level, np.random.default_rng(EXAMPLE_SEED))
+        level = max(rules.min_level, min(rules.max_level, self._level_for_example))
+        example = rules.new_trial(level, np.random.default_rng(EXAMPLE_SEED), ())
         self.app.replace(
             InstructionsScene(
                 _(self.info.title),

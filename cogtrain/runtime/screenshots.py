@@ -143,6 +143,12 @@ def render_all(
             flow.show_start()
             shot("01_start")
             flow.pick(store.participants()[0])
+            shot("01b_checkin_rested")
+            pygame.event.post(_key_event(pygame.K_3))
+            app.step(app._collect_immediate())
+            shot("01c_checkin_stressed")
+            pygame.event.post(_key_event(pygame.K_1))
+            app.step(app._collect_immediate())
             instructions = app.top
             assert isinstance(instructions, InstructionsScene)
             for page in range(len(instructions.pages)):

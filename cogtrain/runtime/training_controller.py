@@ -16,6 +16,7 @@ import numpy as np
 
 from cogtrain.storage.store import BlockRow, ParticipantInfo, Store
 from cogtrain.training.block import BlockSummary, TrialRecord, summarise
+from cogtrain.training.checkin import CheckIn
 from cogtrain.training.exercise import ExerciseRules
 from cogtrain.training.progress import TimeTrained, time_trained
 from cogtrain.training.reflection import Reflection
@@ -107,6 +108,10 @@ class TrainingController:
         )
         summary = summarise(records, start_level=ctx.start_level, end_level=end_level)
         return BlockResult(summary, self.time_trained(), row)
+
+    def save_checkin(self, checkin: CheckIn) -> None:
+        assert self.session_id is not None
+        self.store.save_checkin(self.session_id, checkin)
 
     def save_reflection(self, block_id: uuid.UUID, reflection: Reflection) -> None:
         self.store.save_reflection(block_id, reflection)

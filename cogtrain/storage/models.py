@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -73,6 +74,9 @@ class TrainingSession(Base):
     end_reason: Mapped[str | None] = mapped_column(String(32), default=None)
     device: Mapped[str] = mapped_column(String(128))
     app_version: Mapped[str] = mapped_column(String(32))
+    # Today's check-in (1-3; None when skipped). Logged, never judged.
+    checkin_rested: Mapped[int | None] = mapped_column(SmallInteger, default=None)
+    checkin_stressed: Mapped[int | None] = mapped_column(SmallInteger, default=None)
 
     participant: Mapped[Participant] = relationship(back_populates="sessions")
     blocks: Mapped[list[Block]] = relationship(back_populates="session")

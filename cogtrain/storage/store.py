@@ -32,6 +32,7 @@ from cogtrain.storage.engine import (
 )
 from cogtrain.storage.models import Block, LevelState, Participant, TrainingSession, Trial
 from cogtrain.training.block import TrialRecord
+from cogtrain.training.checkin import CheckIn
 from cogtrain.training.reflection import Reflection
 from cogtrain.training.staircase import StaircaseState, StaircaseStateError, level_of
 
@@ -208,6 +209,21 @@ class Store:
                 .where(TrainingSession.id == session_id, TrainingSession.status == "active")
                 .values(status="completed", end_reason=reason, ended_at=now or utcnow())
             )
+
+    def save_checkin(self, session_id: uuid.UUID, checkin: CheckIn) -> None:
+        with self._tx() as s:
+            s.execute(
+                update(TrainingSession)
+                .where(TrainingSession.id == session_id)
+                .values(checkin_rested=checkin.rested, checkin_stressed=checkin.stressed)
+            )
+
+    def checkin_of(self, session_id: uuid.UUID) -> CheckIn:
+        def q(s: Session) -> CheckIn:
+            t = s.get_one(TrainingSession, session_id)
+            return CheckIn(t.checkin_rested, t.checkin_stressed)
+
+        return self._read(q)
 
     def session(self, session_id: uuid.UUID) -> SessionRow:
         def q(s: Session) -> SessionRow:

@@ -138,8 +138,9 @@ def test_one_block_plays_through_the_real_runner(
         top = app.top
         if isinstance(top, BlockEndScene):
             app.running = False
-        elif (
-            isinstance(top, (MessageScene, InstructionsScene)) or type(top).__name__ == "StartScene"
+        elif isinstance(top, (MessageScene, InstructionsScene)) or type(top).__name__ in (
+            "StartScene",
+            "ChoiceCardsScene",
         ):
             pygame.event.post(
                 pygame.event.Event(

@@ -12,6 +12,7 @@ from cogtrain.runtime.clock import ManualClock
 from cogtrain.runtime.flow import ProgramFlow
 from cogtrain.runtime.scenes.block import BlockScene
 from cogtrain.runtime.scenes.block_end import BlockEndScene
+from cogtrain.runtime.scenes.checkin import ChoiceCardsScene
 from cogtrain.runtime.scenes.instructions import InstructionsScene
 from cogtrain.runtime.scenes.message import MessageScene
 from cogtrain.runtime.scenes.pause import PauseScene
@@ -19,6 +20,7 @@ from cogtrain.runtime.scenes.reflection import StrategyScene, TransferScene
 from cogtrain.runtime.scenes.start import StartScene
 from cogtrain.storage.store import Store
 from cogtrain.training.block import BlockConfig
+from cogtrain.training.checkin import CheckIn
 from cogtrain.training.staircase import Staircase
 
 FRAME_MS = 1000 / 60
@@ -54,6 +56,7 @@ class Script:
         self.paused_for = 0
         self.pauses = 0
         self.seen: list[str] = []
+        self.checked_in = False
         self.given: list[bool] = []
         self.note = "Når jeg plukker ordre på lageret, særlig på tirsdager!"
 
@@ -64,6 +67,13 @@ class Script:
             self.seen.append(name)
         if isinstance(top, (StartScene, InstructionsScene)):
             key(pygame.K_RETURN)
+        elif isinstance(top, ChoiceCardsScene):  # check-in: rested 3, then skip stress
+            if self.seen.count("ChoiceCardsScene") == 1 and not self.checked_in:
+                key(pygame.K_3)
+                self.checked_in = True
+            else:
+                key(pygame.K_DOWN)
+                key(pygame.K_RETURN)
         elif isinstance(top, PauseScene):
             self.paused_for += 1
             if self.paused_for >= self.pause_frames:
@@ -126,19 +136,14 @@ def test_whole_flow_start_practice_block_pause_resume_end(app: App, store: Store
     pattern = [True, True, True, False, True, True, True, True, True, True]
     script = Script(lambda i: pattern[i])
     run_flow(app, store, script)
-    assert script.seen[:6] == [
-        "StartScene",
-        "InstructionsScene",
-        "BlockScene",
-        "MessageScene",
-        "BlockScene",
-        "PauseScene",
-    ]
+    assert script.seen[:7] == ["StartScene", "ChoiceCardsScene", "InstructionsScene",
+                               "BlockScene", "MessageScene", "BlockScene", "PauseScene"]
     assert "BlockEndScene" in script.seen
 
     [p] = store.participants()
     [session] = store.sessions_of(p.id)
     assert (session.status, session.end_reason) == ("completed", "finished")
+    assert store.checkin_of(session.id) == CheckIn(rested=3, stressed=None)
     practice, block = store.blocks_of_session(session.id)
     assert practice.is_practice and practice.n_trials == 3 and practice.status == "completed"
     assert not block.is_practice and block.status == "completed"
@@ -202,6 +207,16 @@ def test_esc_pauses_instructions_and_end_session_from_pause(app: App, store: Sto
     flow.show_start()
     key(pygame.K_RETURN)
     app.run(max_frames=2)
+    assert isinstance(app.top, ChoiceCardsScene)  # check-in; Esc pauses here too
+    key(pygame.K_ESCAPE)
+    app.run(max_frames=3)
+    assert isinstance(app.top, PauseScene)
+    key(pygame.K_RETURN)  # continue
+    app.run(max_frames=4)
+    assert isinstance(app.top, ChoiceCardsScene)
+    key(pygame.K_1)  # tired
+    key(pygame.K_3)  # stressed
+    app.run(max_frames=5)
     assert isinstance(app.top, InstructionsScene)
     key(pygame.K_ESCAPE)
     app.run(max_frames=4)
@@ -213,6 +228,7 @@ def test_esc_pauses_instructions_and_end_session_from_pause(app: App, store: Sto
     [p] = store.participants()
     [session] = store.sessions_of(p.id)
     assert session.end_reason == "finished" and store.blocks_of_session(session.id) == []
+    assert store.checkin_of(session.id) == CheckIn(rested=1, stressed=3)
 
 
 def test_english_flow_draws_english(app: App, store: Store) -> None:
