@@ -10,9 +10,43 @@ from __future__ import annotations
 import importlib
 
 from cogtrain.training.exercise import ExerciseInfo
-from exercises import symbol_coding
+from exercises import (
+    conveyor_watch,
+    delivery_route,
+    go_stop,
+    match_fast,
+    names_and_codes,
+    nback_dispatch,
+    number_trail,
+    order_list,
+    position_span,
+    reaction,
+    schedule_puzzle,
+    shelf_search,
+    sorting_rules,
+    symbol_coding,
+    tower_planner,
+    two_channel_watch,
+)
 
-EXERCISES: tuple[ExerciseInfo, ...] = (symbol_coding.INFO,)
+EXERCISES: tuple[ExerciseInfo, ...] = (
+    symbol_coding.INFO,
+    number_trail.INFO,
+    match_fast.INFO,
+    reaction.INFO,
+    conveyor_watch.INFO,
+    shelf_search.INFO,
+    go_stop.INFO,
+    two_channel_watch.INFO,
+    order_list.INFO,
+    position_span.INFO,
+    nback_dispatch.INFO,
+    names_and_codes.INFO,
+    tower_planner.INFO,
+    sorting_rules.INFO,
+    delivery_route.INFO,
+    schedule_puzzle.INFO,
+)
 
 _BY_ID = {e.exercise_id: e for e in EXERCISES}
 
