@@ -15,13 +15,20 @@ not hide a missed week. A planned day counts as missed once it is in the past (b
 ``today``) and uncovered; today's planned session is not missed while the day is not over.
 A session with no active time (opened and closed at once) does not count as attended.
 Once the target hours are reached, nothing more is planned.
+
+Inputs are checked, because a wrong type here would not fail loudly but give a wrong
+table: days must be :class:`~datetime.date` (a ``datetime`` is refused with
+:class:`TypeError`), training days whole ISO weekdays 1..7, active time a finite number
+of milliseconds >= 0 and the target a positive number of hours (else :class:`ValueError`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from numbers import Integral, Real
 
 from cogtrain.training.progress import (
     MS_PER_HOUR,
@@ -41,8 +48,10 @@ class SessionDone:
     active_ms: float
 
     def __post_init__(self) -> None:
-        if not self.active_ms >= 0:
-            raise ValueError(f"active_ms must be >= 0, not {self.active_ms!r}")
+        _check_date("day", self.day)
+        ms = self.active_ms
+        if isinstance(ms, bool) or not isinstance(ms, Real) or not (math.isfinite(ms) and ms >= 0):
+            raise ValueError(f"active_ms must be >= 0 (finite milliseconds), not {ms!r}")
 
     @classmethod
     def from_blocks(cls, day: date, blocks: Iterable[tuple[float, float]]) -> SessionDone:
@@ -115,16 +124,32 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.isoweekday() - 1)
 
 
+def _check_date(name: str, value: object) -> None:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"{name} must be a date (not a datetime), not {value!r}")
+
+
+def _check_target(target_hours: float) -> None:
+    t = target_hours
+    if isinstance(t, bool) or not isinstance(t, Real) or not (math.isfinite(t) and t > 0):
+        raise ValueError(f"target_hours must be a positive number of hours, not {t!r}")
+
+
 def _check_days(training_days: Sequence[int]) -> tuple[int, ...]:
-    days = tuple(sorted(set(training_days)))
-    if not days or any(not 1 <= d <= 7 for d in days):
+    def weekday(d: object) -> bool:
+        return isinstance(d, Integral) and not isinstance(d, bool) and 1 <= d <= 7
+
+    given = () if isinstance(training_days, (str, bytes)) else tuple(training_days)
+    if not given or not all(weekday(d) for d in given):
         raise ValueError(f"training days must be ISO weekdays 1..7, not {training_days!r}")
-    return days
+    return tuple(sorted({int(d) for d in given}))
 
 
 def planned_dates(training_days: Sequence[int], start: date, end: date) -> list[date]:
     """Planned session days from ``start`` to ``end`` (both included)."""
     days = set(_check_days(training_days))
+    _check_date("start", start)
+    _check_date("end", end)
     out: list[date] = []
     d = start
     while d <= end:
@@ -136,6 +161,7 @@ def planned_dates(training_days: Sequence[int], start: date, end: date) -> list[
 
 def completion_day(sessions: Iterable[SessionDone], target_hours: float) -> date | None:
     """The day the running total of active time first reached the target, if ever."""
+    _check_target(target_hours)
     total = 0.0
     for s in sorted(sessions, key=lambda s: s.day):
         total += s.active_ms
@@ -169,9 +195,11 @@ def next_planned_session(
 
     ``None`` once the target hours are reached.
     """
+    days = set(_check_days(training_days))
+    _check_date("start", start)
+    _check_date("today", today)
     if completion_day(sessions, target_hours) is not None:
         return None
-    days = set(_check_days(training_days))
     trained_today = any(s.day == today and s.attended for s in sessions)
     d = max(start, today + timedelta(days=1) if trained_today else today)
     while d.isoweekday() not in days:
@@ -193,14 +221,16 @@ def attendance_report(
     (or of a later session); planned days before ``start`` or after the target hours
     were reached do not count.
     """
-    _check_days(training_days)
+    days = _check_days(training_days)
+    _check_date("start", start)
+    _check_date("today", today)
     completed = completion_day(sessions, target_hours)
     time = time_trained(
         (s.active_ms for s in sessions if s.day == today),
         (s.active_ms for s in sessions),
         target_hours,
     )
-    nxt = next_planned_session(training_days, start, sessions, today, target_hours)
+    nxt = next_planned_session(days, start, sessions, today, target_hours)
     first = min([start, *(s.day for s in sessions)])
     last = max([today, *(s.day for s in sessions)])
     if last < start and not sessions:
@@ -212,7 +242,7 @@ def attendance_report(
     while monday <= last:
         sunday = monday + timedelta(days=6)
         plan_end = min(sunday, completed) if completed else sunday
-        slots = planned_dates(training_days, max(start, monday), plan_end)
+        slots = planned_dates(days, max(start, monday), plan_end)
         in_week = [s for s in sessions if monday <= s.day <= sunday]
         covered = _cover(slots, [s.day for s in in_week if s.attended])
         missed = tuple(s for s in slots if s < today and s not in covered)

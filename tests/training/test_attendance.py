@@ -79,7 +79,9 @@ def test_sessions_planned_and_done_and_minutes_per_iso_week() -> None:
 
 def test_minutes_count_only_active_time_and_todays_minutes_are_separate() -> None:
     # 10 minutes of a block were paused; the last block was all pause.
-    tuesday = SessionDone.from_blocks(jan(6), [(600_000, 0), (1_500_000, 600_000), (90_000, 90_000)])
+    tuesday = SessionDone.from_blocks(
+        jan(6), [(600_000, 0), (1_500_000, 600_000), (90_000, 90_000)]
+    )
     assert tuesday.active_ms == 1_500_000
     r = report(6, done(5, 50), tuesday)
     assert table(r) == [(2, (5, 8), (), 2, 75.0)]
@@ -342,3 +344,51 @@ def test_training_days_outside_iso_weekdays_are_refused(days: tuple[int, ...]) -
 def test_negative_or_unknown_active_time_is_refused(active: float) -> None:
     with pytest.raises(ValueError, match="active_ms must be >= 0"):
         SessionDone(jan(5), active)
+
+
+@pytest.mark.parametrize("days", [(1.5,), ("1", "4"), "14", (True, 4), (None,)])
+def test_training_days_that_are_not_whole_weekday_numbers_are_refused(days: object) -> None:
+    # 1.5 used to pass the range check and send next_planned_session looking for a
+    # matching weekday until the calendar ran out; text and True failed obscurely or not.
+    with pytest.raises(ValueError, match=r"training days must be ISO weekdays 1\.\.7"):
+        next_planned_session(days, START, [], jan(9))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"training days must be ISO weekdays 1\.\.7"):
+        attendance_report(days, START, [], jan(9))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("active", [float("inf"), "60000", None, True])
+def test_active_time_must_be_a_finite_number(active: object) -> None:
+    with pytest.raises(ValueError, match="active_ms must be >= 0"):
+        SessionDone(jan(5), active)  # type: ignore[arg-type]
+
+
+def test_days_must_be_dates_not_datetimes_or_text() -> None:
+    with pytest.raises(TypeError, match="day must be a date"):
+        SessionDone(datetime(2026, 1, 5, 10, 30), 60_000)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="day must be a date"):
+        SessionDone("2026-01-05", 60_000)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="today must be a date"):
+        attendance_report(MON_THU, START, [], datetime(2026, 1, 9, 12))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="start must be a date"):
+        attendance_report(MON_THU, "2026-01-05", [], jan(9))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="today must be a date"):
+        next_planned_session(MON_THU, START, [], None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="end must be a date"):
+        planned_dates(MON_THU, START, datetime(2026, 1, 9))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("hours", [0, -40, float("nan"), float("inf")])
+def test_target_hours_must_be_a_positive_number(hours: float) -> None:
+    # 0 used to mark the programme complete on the first session; nan never completed it.
+    with pytest.raises(ValueError, match="target_hours must be a positive number of hours"):
+        attendance_report(MON_THU, START, [done(5)], jan(9), hours)
+    with pytest.raises(ValueError, match="target_hours must be a positive number of hours"):
+        next_planned_session(MON_THU, START, [done(5)], jan(9), hours)
+    with pytest.raises(ValueError, match="target_hours must be a positive number of hours"):
+        completion_day([done(5)], hours)
+
+
+def test_training_days_may_be_any_iterable_of_weekdays_in_any_order() -> None:
+    expected = attendance_report(MON_THU, START, [done(5)], jan(13))
+    assert attendance_report(iter([4, 1, 4]), START, [done(5)], jan(13)) == expected
+    assert next_planned_session((d for d in (4, 1)), START, [], jan(6)) == jan(8)
