@@ -17,9 +17,11 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from babel import Locale
+from babel import dates as _dates
 from babel import numbers as _numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -123,3 +125,9 @@ def number(value: float, *, decimals: int = 0) -> Msg:
 def percent(fraction: float) -> Msg:
     """Format a fraction (0.83) as a local percentage (83 %)."""
     return Msg(_numbers.format_percent(fraction, locale=babel_locale()))
+
+
+def weekday_date(day: date) -> Msg:
+    """A day the local way, with its weekday: "torsdag 3. desember" / "Thursday 3 December"."""
+    pattern = "EEEE d. MMMM" if _active.lang == "nb" else "EEEE d MMMM"
+    return Msg(_dates.format_date(day, format=pattern, locale=babel_locale()))

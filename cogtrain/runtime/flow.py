@@ -1,23 +1,41 @@
-"""What comes after what: start → instructions → practice → block → end of block → …
+"""What comes after what on the participant's side.
+
+A planned session (the program's normal mode)::
+
+    start → [continue where you stopped?] → home (hours so far, next session)
+          → check-in → for each planned block:
+                instructions → practice (first time the exercise comes up today)
+                → block → end of block → what helped → where at work
+                → [a break, when the plan offers one]
+          → end of session (time today, in all, what went well)
+
+A single-exercise session (``exercise_id=...``: screenshots, exercise tests) runs one
+exercise round after round until the participant ends it.
 
 The flow builds each screen with the data it needs and decides the next one. Screens
-call back into the flow; the flow calls the controller, which calls the store.
+call back into the flow; the flow calls the controller, which calls the store. What is
+left of a session is always recomputed from the stored blocks
+(:func:`cogtrain.training.resume.blocks_to_do`), so a continued session and a normal one
+take exactly the same path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 
 import exercises
 from cogtrain.errors import CogtrainError
-from cogtrain.i18n import _, data, number
+from cogtrain.i18n import Msg, _, data, number, weekday_date
 from cogtrain.runtime.app import App
 from cogtrain.runtime.exercise_view import ExerciseView
 from cogtrain.runtime.scene import Scene
 from cogtrain.runtime.scenes.block import BlockScene
 from cogtrain.runtime.scenes.block_end import BlockEndScene
+from cogtrain.runtime.scenes.breaks import BreakScene
 from cogtrain.runtime.scenes.checkin import rested_scene, stressed_scene
 from cogtrain.runtime.scenes.instructions import InstructionsScene
 from cogtrain.runtime.scenes.message import MessageScene
@@ -27,12 +45,43 @@ from cogtrain.runtime.scenes.start import StartScene
 from cogtrain.runtime.training_controller import BlockResult, TrainingController
 from cogtrain.runtime.widgets import Button
 from cogtrain.storage.store import ParticipantInfo, Store
+from cogtrain.training import composition
+from cogtrain.training.attendance import SessionDone, next_planned_session
 from cogtrain.training.block import BlockConfig
 from cogtrain.training.checkin import CheckIn
-from cogtrain.training.reflection import Reflection
+from cogtrain.training.composition import SessionPlan, catalogue_of, compose_session
+from cogtrain.training.exercise import ExerciseInfo
+from cogtrain.training.history import participant_history
+from cogtrain.training.plans import (
+    PlanError,
+    ProfileSet,
+    TrainingPlan,
+    apply_overrides,
+    load_profiles,
+    parse_overrides,
+)
+from cogtrain.training.reflection import STRATEGIES, Reflection
+from cogtrain.training.resume import BlockToDo, blocks_to_do, plan_from_json, plan_to_json
+from cogtrain.training.session_summary import ScoredBlock, went_well
 
-DEFAULT_EXERCISE = "symbol_coding"
 EXAMPLE_SEED = 20261124  # instruction pictures are the same every time
+FALLBACK_PROFILE = "jmo-standard"
+MANY_TRIALS = 100_000  # planned blocks end on time, not on a trial count
+
+
+@dataclass
+class _Today:
+    """The session being trained: its plan and the block on screen."""
+
+    plan: SessionPlan | None  # None in single-exercise mode
+    info: ExerciseInfo
+    todo: BlockToDo | None = None
+    practised: set[str] | None = None
+
+
+def _local_midnight(now: datetime | None = None) -> datetime:
+    now = now or datetime.now().astimezone()
+    return datetime.combine(now.date(), time.min).astimezone()
 
 
 class ProgramFlow:
@@ -43,64 +92,253 @@ class ProgramFlow:
         app: App,
         store: Store,
         *,
-        exercise_id: str = DEFAULT_EXERCISE,
+        exercise_id: str | None = None,
         block_config: BlockConfig | None = None,
+        profiles: ProfileSet | None = None,
+        plan_for: Callable[[ParticipantInfo], TrainingPlan] | None = None,
+        seed: int | None = None,
+        today: Callable[[], date] = date.today,
     ) -> None:
         self.app = app
         self.store = store
-        self.info = exercises.get(exercise_id)
+        self.single = exercises.get(exercise_id) if exercise_id is not None else None
         self.block_config = block_config or BlockConfig()
+        self._profiles = profiles
+        self._plan_for = plan_for
+        self._seed = seed
+        self._today = today
         self.controller: TrainingController | None = None
+        self.participant: ParticipantInfo | None = None
+        self.current: _Today | None = None
         self._checkin_rested: int | None = None
-        self._level_for_example = 1
         self.app.error_handler = self.show_error
 
-    def _view(self) -> ExerciseView:
-        return exercises.load_view_class(self.info)()
+    # -- plans ------------------------------------------------------------------------
 
-    # -- screens ----------------------------------------------------------------------
+    @property
+    def profiles(self) -> ProfileSet:
+        if self._profiles is None:
+            self._profiles = load_profiles(
+                known_exercise_ids=[e.exercise_id for e in exercises.EXERCISES]
+            )
+        return self._profiles
+
+    def plan_of(self, participant: ParticipantInfo) -> TrainingPlan:
+        """The participant's plan with their overrides; a profile that is missing or bad
+        falls back to the JMO standard, so a participant is never kept from training."""
+        if self._plan_for is not None:
+            return self._plan_for(participant)
+        known = [e.exercise_id for e in exercises.EXERCISES]
+        try:
+            plan = self.profiles.get(participant.plan_profile)
+        except PlanError:
+            plan = self.profiles.get(FALLBACK_PROFILE)
+        if participant.plan_overrides:
+            try:
+                overrides = parse_overrides(
+                    participant.plan_overrides,
+                    source=f"overrides of {participant.code}",
+                    known_exercise_ids=known,
+                )
+                plan = apply_overrides(plan, overrides, known_exercise_ids=known)
+            except PlanError:
+                pass  # staff see the error on their side; the participant trains the profile
+        return plan
+
+    # -- start, continue, home --------------------------------------------------------
 
     def show_start(self) -> None:
         self.app.reset_to(StartScene(self.store.participants(), self.pick, self.app.quit))
 
     def pick(self, participant: ParticipantInfo) -> None:
+        self.participant = participant
         self.controller = TrainingController(self.store, participant)
-        # The level is read before the session starts, so a damaged level state stops
-        # here with a message instead of half-way into a block.
-        state = self.controller.current_state(self.info.rules)
+        if self.single is not None:
+            # The level is read before the session starts, so a damaged level state stops
+            # here with a message instead of half-way into a block.
+            self.controller.current_state(self.single.rules)
+            self.controller.start_session()
+            self._watch_close()
+            self.current = _Today(None, self.single)
+            self.app.replace(rested_scene(self._rested, self.make_pause))
+            return
+        found = self.store.resumable_session(participant.id, since=_local_midnight())
+        if found is not None:
+            plan = plan_from_json(found.plan)
+            if blocks_to_do(plan, found.blocks):
+                self.app.replace(
+                    MessageScene(
+                        _("Welcome back"),
+                        [
+                            _("Last time the session stopped before it was finished."),
+                            _("You can go on where you stopped. What you did is saved."),
+                        ],
+                        [
+                            Button(_("Go on where I stopped"), lambda: self.resume(found)),
+                            Button(_("Start from the beginning"), self.home, primary=False),
+                        ],
+                    )
+                )
+                return
+        self.home()
+
+    def home(self) -> None:
+        """Hours so far and the next planned session, framed as what was done."""
+        assert self.participant is not None and self.controller is not None
+        plan = self.plan_of(self.participant)
+        t = self.controller.time_trained(target_hours=plan.total_hours)
+        lines: list[Msg] = [
+            _("You have trained {hours} of {target} hours.").format(
+                hours=number(t.total_hours, decimals=1), target=number(t.target_hours)
+            ),
+            _("Today: about {minutes} minutes, with breaks when you want them.").format(
+                minutes=number(plan.session_minutes)
+            ),
+        ]
+        upcoming = self._next_session_after_today(plan)
+        if upcoming is not None:
+            lines.append(
+                _("Your next planned session after today: {day}.").format(
+                    day=weekday_date(upcoming)
+                )
+            )
+        self.app.reset_to(
+            MessageScene(
+                _("Hello!"),
+                lines,
+                [
+                    Button(_("Start today's training"), self.start_today),
+                    Button(_("Back"), self.show_start, primary=False),
+                ],
+            )
+        )
+
+    def _next_session_after_today(self, plan: TrainingPlan) -> date | None:
+        assert self.participant is not None
+        days = self.store.session_days(self.participant.id)
+        today = self._today()
+        start = days[0][0].astimezone().date() if days else today
+        done = [SessionDone(t.astimezone().date(), ms) for t, ms in days]
+        return next_planned_session(
+            plan.training_days,
+            min(start, today),
+            done,
+            today + timedelta(days=1),
+            target_hours=plan.total_hours,
+        )
+
+    def start_today(self) -> None:
+        assert self.controller is not None
         self.controller.start_session()
-        self.app.quit_hooks.append(self._window_closed)
-        self._level_for_example = int(state.value)
+        self._watch_close()
         self.app.replace(rested_scene(self._rested, self.make_pause))
+
+    def resume(self, found) -> None:  # type: ignore[no-untyped-def]
+        """Continue an interrupted session with the blocks it has left."""
+        assert self.controller is not None
+        self.store.reopen_session(found.session_id)
+        self.controller.session_id = found.session_id
+        self._watch_close()
+        self.current = None
+        self.next_block(plan_from_json(found.plan))
 
     def _rested(self, value: int | None) -> None:
         self._checkin_rested = value
         self.app.replace(stressed_scene(self._stressed, self.make_pause))
 
     def _stressed(self, value: int | None) -> None:
-        assert self.controller is not None
-        self.controller.save_checkin(CheckIn(self._checkin_rested, value))
+        assert self.controller is not None and self.participant is not None
+        checkin = CheckIn(self._checkin_rested, value)
+        self.controller.save_checkin(checkin)
+        if self.single is not None:
+            self.instructions()
+            return
+        plan = self._compose(checkin)
+        assert self.controller.session_id is not None
+        self.store.set_session_plan(self.controller.session_id, plan_to_json(plan))
+        self.next_block(plan)
+
+    def _compose(self, checkin: CheckIn) -> SessionPlan:
+        assert self.participant is not None
+        plan = self.plan_of(self.participant)
+        catalogue = catalogue_of(exercises.EXERCISES)
+        today = self._today()
+        monday = datetime.combine(today - timedelta(days=today.weekday()), time.min)
+        facts = self.store.training_facts(self.participant.id, week_start=monday.astimezone())
+        history = participant_history(facts, catalogue)
+        seed = self._seed if self._seed is not None else int(np.random.SeedSequence().entropy)
+        return compose_session(
+            plan,
+            catalogue,
+            history,
+            composition.CheckIn(checkin.rested or 2, checkin.stressed or 2),
+            np.random.default_rng(seed % 2**63),
+        )
+
+    # -- the blocks of a planned session ----------------------------------------------
+
+    def next_block(self, plan: SessionPlan) -> None:
+        """Start the first planned block that is not done yet, or end the session."""
+        assert self.controller is not None and self.controller.session_id is not None
+        done = self.store.blocks_done(self.controller.session_id)
+        todo = blocks_to_do(plan, done)
+        if not todo:
+            self.finish()
+            return
+        step = todo[0]
+        practised = {
+            plan.blocks[d.plan_index].exercise_id
+            for d in done
+            if d.is_practice and d.plan_index is not None
+        }
+        self.current = _Today(plan, exercises.get(step.block.exercise_id), step, practised)
         self.instructions()
 
+    def _config(self) -> BlockConfig:
+        cur = self.current
+        if cur is None or cur.todo is None:
+            return self.block_config
+        return BlockConfig(
+            max_trials=MANY_TRIALS,
+            max_active_ms=cur.todo.target_ms,
+            practice_trials=self.block_config.practice_trials,
+            show_trial_count=False,
+        )
+
+    def _plan_index(self) -> int | None:
+        cur = self.current
+        return cur.todo.plan_index if cur is not None and cur.todo is not None else None
+
     def instructions(self) -> None:
-        rules = self.info.rules
-        level = max(rules.min_level, min(rules.max_level, self._level_for_example))
+        assert self.current is not None and self.controller is not None
+        info = self.current.info
+        rules = info.rules
+        level = int(self.controller.current_state(rules).value)
+        level = max(rules.min_level, min(rules.max_level, level))
         example = rules.new_trial(level, np.random.default_rng(EXAMPLE_SEED), ())
+        cur = self.current
+        needs_practice = cur.todo is None or info.exercise_id not in (cur.practised or set())
         self.app.replace(
             InstructionsScene(
-                _(self.info.title),
-                [_(p) for p in self.info.instructions],
+                _(info.title),
+                [_(p) for p in info.instructions],
                 self._view(),
                 example,
-                on_done=self.practice,
+                on_done=self.practice if needs_practice else self.block,
                 make_pause=self.make_pause,
             )
         )
+
+    def _view(self) -> ExerciseView:
+        assert self.current is not None
+        return exercises.load_view_class(self.current.info)()
 
     def practice(self) -> None:
         self.app.replace(self._block_scene(practice=True, on_done=self.after_practice))
 
     def after_practice(self, result: BlockResult) -> None:
+        if self.current is not None and self.current.practised is not None:
+            self.current.practised.add(self.current.info.exercise_id)
         self.app.replace(
             MessageScene(
                 _("The practice round is done"),
@@ -116,15 +354,16 @@ class ProgramFlow:
         self.app.replace(self._block_scene(practice=False, on_done=self.block_end))
 
     def _block_scene(self, *, practice: bool, on_done) -> BlockScene:  # type: ignore[no-untyped-def]
-        assert self.controller is not None
+        assert self.controller is not None and self.current is not None
         return BlockScene(
             self.controller,
-            self.info,
+            self.current.info,
             self._view(),
-            self.block_config,
+            self._config(),
             practice=practice,
             on_done=on_done,
             make_pause=self.make_pause,
+            plan_index=self._plan_index(),
         )
 
     def block_end(self, result: BlockResult) -> None:
@@ -146,13 +385,53 @@ class ProgramFlow:
 
             return go
 
+        planned = self.current is not None and self.current.plan is not None
         self.app.replace(
             TransferScene(
-                on_again=save_then(self.block),
+                on_again=save_then(self.after_block if planned else self.block),
                 on_finish=save_then(self.finish),
                 make_pause=self.make_pause,
+                again_label=_("Go on") if planned else None,
             )
         )
+
+    def after_block(self) -> None:
+        """Offer the plan's break after this block, then go on with the next one."""
+        cur = self.current
+        assert cur is not None and cur.plan is not None and cur.todo is not None
+        plan = cur.plan
+        assert self.controller is not None and self.controller.session_id is not None
+        left = blocks_to_do(plan, self.store.blocks_done(self.controller.session_id))
+        if cur.todo.block.break_after and left:
+            self.app.replace(
+                MessageScene(
+                    _("Time for a break"),
+                    [
+                        _("You have trained well. Stand up, stretch, drink some water."),
+                        _("A break of about {n} minutes does not count as training time.").format(
+                            n=number(plan.break_minutes)
+                        ),
+                    ],
+                    [
+                        Button(_("Take a break"), lambda: self.take_break(plan)),
+                        Button(
+                            _("Go on without a break"), lambda: self.next_block(plan), primary=False
+                        ),
+                    ],
+                )
+            )
+            return
+        self.next_block(plan)
+
+    def take_break(self, plan: SessionPlan) -> None:
+        def done(break_ms: float) -> None:
+            assert self.controller is not None and self.controller.session_id is not None
+            self.store.add_break(self.controller.session_id, break_ms)
+            self.next_block(plan)
+
+        self.app.replace(BreakScene(plan.break_minutes, on_done=done))
+
+    # -- pausing and ending -----------------------------------------------------------
 
     def make_pause(self) -> Scene:
         return PauseScene(on_resume=self.app.resume, on_end_session=self.end_from_pause)
@@ -165,27 +444,73 @@ class ProgramFlow:
         self.finish()
 
     def finish(self) -> None:
-        """End the session and say goodbye, showing the time trained today."""
+        """End the session: time today, time in all, and what went well."""
         assert self.controller is not None
+        session_id = self.controller.session_id
         self.controller.end_session("finished")
         self._forget_close_hook()
-        t = self.controller.time_trained()
+        target = (
+            self.plan_of(self.participant).total_hours
+            if self.single is None and self.participant is not None
+            else None
+        )
+        t = self.controller.time_trained(target_hours=target)
+        lines: list[Msg] = [
+            _("You trained {minutes} minutes today.").format(minutes=number(t.today_minutes)),
+            _("In all you have trained {hours} of {target} hours.").format(
+                hours=number(t.total_hours, decimals=1), target=number(t.target_hours)
+            ),
+        ]
+        if session_id is not None:
+            lines.extend(self._went_well_lines(session_id))
         self.app.reset_to(
             MessageScene(
                 _("The session is finished. Thank you for today!"),
-                [
-                    _("You trained {minutes} minutes today.").format(
-                        minutes=number(t.today_minutes)
-                    ),
-                    _("In all you have trained {hours} of {target} hours.").format(
-                        hours=number(t.total_hours, decimals=1), target=number(t.target_hours)
-                    ),
-                ],
+                lines,
                 [Button(_("Back to the start"), self.show_start)],
-                muted_from=1,
+                muted_from=2,
             )
         )
         self.controller = None
+        self.current = None
+
+    def _went_well_lines(self, session_id) -> list[Msg]:  # type: ignore[no-untyped-def]
+        rows = [b for b in self.store.blocks_of_session(session_id) if not b.is_practice]
+        scored = [
+            ScoredBlock(
+                b.exercise_id,
+                b.start_level,
+                b.end_level or b.start_level,
+                b.n_trials or 0,
+                b.n_correct or 0,
+            )
+            for b in rows
+        ]
+        lines: list[Msg] = []
+        best = went_well(scored)
+        if best is not None:
+            title = _(exercises.get(best.exercise_id).title)
+            if best.stepped_up:
+                lines.append(
+                    _("Went well today: {exercise}, from level {a} to level {b}.").format(
+                        exercise=title, a=number(best.from_level), b=number(best.to_level)
+                    )
+                )
+            else:
+                lines.append(_("Went well today: {exercise}.").format(exercise=title))
+        helped: list[str] = []
+        for b in rows:
+            r = self.store.reflection_of(b.id)
+            if r is not None:
+                helped.extend(x for x in r.strategies if x not in helped)
+        if helped:
+            labels = dict(STRATEGIES)
+            lines.append(
+                _("What helped you: {list}.").format(
+                    list=data(", ".join(_(labels[x]) for x in helped))
+                )
+            )
+        return lines
 
     def show_error(self, exc: CogtrainError) -> None:
         """A calm screen for a problem staff must solve; what was saved stays saved."""
@@ -208,6 +533,10 @@ class ProgramFlow:
         )
 
     # -- closing ----------------------------------------------------------------------
+
+    def _watch_close(self) -> None:
+        if self._window_closed not in self.app.quit_hooks:
+            self.app.quit_hooks.append(self._window_closed)
 
     def _window_closed(self) -> None:
         if self.controller is not None:

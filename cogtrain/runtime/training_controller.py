@@ -63,7 +63,9 @@ class TrainingController:
             return stored
         return Staircase.start(rules.min_level, rules.max_level).state()
 
-    def begin_block(self, rules: ExerciseRules, *, practice: bool) -> BlockContext:
+    def begin_block(
+        self, rules: ExerciseRules, *, practice: bool, plan_index: int | None = None
+    ) -> BlockContext:
         """Start a block. Practice runs one level below the current one, without adapting."""
         assert self.session_id is not None, "start_session first"
         state = self.current_state(rules)
@@ -79,6 +81,7 @@ class TrainingController:
             seed=seed,
             start=state,
             start_level=start_level,
+            plan_index=plan_index,
         )
         return BlockContext(
             block_id, rules, practice, seed, np.random.default_rng(seed), staircase, start_level
@@ -116,11 +119,14 @@ class TrainingController:
     def save_reflection(self, block_id: uuid.UUID, reflection: Reflection) -> None:
         self.store.save_reflection(block_id, reflection)
 
-    def time_trained(self) -> TimeTrained:
+    def time_trained(self, *, target_hours: float | None = None) -> TimeTrained:
+        """Active time today and in all (pauses and breaks never count)."""
         midnight = datetime.combine(datetime.now().date(), time.min).astimezone()
         today = self.store.active_ms_of(self.participant.id, since=midnight)
         total = self.store.active_ms_of(self.participant.id)
-        return time_trained([today], [total])
+        if target_hours is None:
+            return time_trained([today], [total])
+        return time_trained([today], [total], target_hours=target_hours)
 
     def end_session(self, reason: str) -> None:
         if self.session_id is not None:

@@ -52,6 +52,10 @@ class Participant(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str | None] = mapped_column(String(8), default=None)
+    # The active training plan: a profile id from profiles/, plus the consultant's
+    # per-participant overrides (the override keys of cogtrain.training.plans).
+    plan_profile: Mapped[str] = mapped_column(String(64), default="jmo-standard")
+    plan_overrides: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
 
     sessions: Mapped[list[TrainingSession]] = relationship(back_populates="participant")
 
@@ -77,6 +81,13 @@ class TrainingSession(Base):
     # Today's check-in (1-3; None when skipped). Logged, never judged.
     checkin_rested: Mapped[int | None] = mapped_column(SmallInteger, default=None)
     checkin_stressed: Mapped[int | None] = mapped_column(SmallInteger, default=None)
+    # Today's composed session (cogtrain.training.resume.plan_to_json), so an interrupted
+    # session continues with the same blocks; None for a single-exercise session.
+    plan: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
+    # Breaks between blocks (never training time), and how often a crash or a closed
+    # window cut the session before it was continued.
+    break_ms: Mapped[float] = mapped_column(Double, default=0.0)
+    n_interruptions: Mapped[int] = mapped_column(Integer, default=0)
 
     participant: Mapped[Participant] = relationship(back_populates="sessions")
     blocks: Mapped[list[Block]] = relationship(back_populates="session")
@@ -94,6 +105,8 @@ class Block(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("training_session.id"), index=True)
     exercise_id: Mapped[str] = mapped_column(String(64))
+    # Which block of the session's plan this block trains (None outside a plan).
+    plan_index: Mapped[int | None] = mapped_column(Integer, default=None)
     is_practice: Mapped[bool] = mapped_column(Boolean)
     seed: Mapped[int] = mapped_column(BigInteger)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)

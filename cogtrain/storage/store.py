@@ -33,7 +33,9 @@ from cogtrain.storage.engine import (
 from cogtrain.storage.models import Block, LevelState, Participant, TrainingSession, Trial
 from cogtrain.training.block import TrialRecord
 from cogtrain.training.checkin import CheckIn
+from cogtrain.training.history import TrainingFacts
 from cogtrain.training.reflection import Reflection
+from cogtrain.training.resume import BlockDone
 from cogtrain.training.staircase import StaircaseState, StaircaseStateError, level_of
 
 DEMO_PARTICIPANT_CODE = "DEMO-01"
@@ -50,6 +52,8 @@ class ParticipantInfo:
     id: uuid.UUID
     code: str
     language: str | None
+    plan_profile: str = "jmo-standard"
+    plan_overrides: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class BlockRow:
     is_practice: bool
     status: str
     seed: int
+    plan_index: int | None
     start_level: int
     end_level: int | None
     end_value: float | None
@@ -79,6 +84,18 @@ class SessionRow:
     end_reason: str | None
     started_at: datetime
     ended_at: datetime | None
+    n_interruptions: int = 0
+    break_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class ResumableSession:
+    """A session cut short today that can be continued where it stopped."""
+
+    session_id: uuid.UUID
+    started_at: datetime
+    plan: dict[str, Any]
+    blocks: list[BlockDone]
 
 
 @dataclass(frozen=True)
@@ -164,16 +181,24 @@ class Store:
             stmt = select(Participant).order_by(Participant.code)
             if active_only:
                 stmt = stmt.where(Participant.active.is_(True))
-            return [ParticipantInfo(p.id, p.code, p.language) for p in s.scalars(stmt)]
+            return [_participant_info(p) for p in s.scalars(stmt)]
 
         return self._read(q)
 
-    def add_participant(self, code: str, *, language: str | None = None) -> ParticipantInfo:
+    def add_participant(
+        self, code: str, *, language: str | None = None, plan_profile: str = "jmo-standard"
+    ) -> ParticipantInfo:
         with self._tx() as s:
-            p = Participant(code=code, created_at=utcnow(), active=True, language=language)
+            p = Participant(
+                code=code,
+                created_at=utcnow(),
+                active=True,
+                language=language,
+                plan_profile=plan_profile,
+            )
             s.add(p)
             s.flush()
-            return ParticipantInfo(p.id, p.code, p.language)
+            return _participant_info(p)
 
     def ensure_demo_participant(self) -> ParticipantInfo | None:
         """Create ``DEMO-01`` when the database has no participants at all."""
@@ -183,11 +208,17 @@ class Store:
             p = Participant(code=DEMO_PARTICIPANT_CODE, created_at=utcnow(), active=True)
             s.add(p)
             s.flush()
-            return ParticipantInfo(p.id, p.code, p.language)
+            return _participant_info(p)
 
     # -- sessions --------------------------------------------------------------------
 
-    def start_session(self, participant_id: uuid.UUID, *, now: datetime | None = None) -> uuid.UUID:
+    def start_session(
+        self,
+        participant_id: uuid.UUID,
+        *,
+        now: datetime | None = None,
+        plan: dict[str, Any] | None = None,
+    ) -> uuid.UUID:
         with self._tx() as s:
             ts = TrainingSession(
                 participant_id=participant_id,
@@ -195,6 +226,9 @@ class Store:
                 status="active",
                 device=this_device(),
                 app_version=__version__,
+                plan=plan,
+                break_ms=0.0,
+                n_interruptions=0,
             )
             s.add(ts)
             s.flush()
@@ -209,6 +243,142 @@ class Store:
                 .where(TrainingSession.id == session_id, TrainingSession.status == "active")
                 .values(status="completed", end_reason=reason, ended_at=now or utcnow())
             )
+
+    def set_session_plan(self, session_id: uuid.UUID, plan: dict[str, Any]) -> None:
+        """Keep today's composed blocks with the session, so it can be continued."""
+        with self._tx() as s:
+            s.execute(
+                update(TrainingSession).where(TrainingSession.id == session_id).values(plan=plan)
+            )
+
+    def session_plan_of(self, session_id: uuid.UUID) -> dict[str, Any] | None:
+        def q(s: Session) -> dict[str, Any] | None:
+            plan = s.get_one(TrainingSession, session_id).plan
+            return dict(plan) if plan is not None else None
+
+        return self._read(q)
+
+    def add_break(self, session_id: uuid.UUID, break_ms: float) -> None:
+        """Log a break between blocks; breaks never count as training time."""
+        with self._tx() as s:
+            s.execute(
+                update(TrainingSession)
+                .where(TrainingSession.id == session_id)
+                .values(break_ms=TrainingSession.break_ms + max(0.0, break_ms))
+            )
+
+    def resumable_session(
+        self, participant_id: uuid.UUID, *, since: datetime
+    ) -> ResumableSession | None:
+        """The participant's latest session if it was cut short (crash, power cut, closed
+        window) after ``since`` and has a stored plan; ``None`` otherwise."""
+
+        def q(s: Session) -> TrainingSession | None:
+            ts = s.scalars(
+                select(TrainingSession)
+                .where(TrainingSession.participant_id == participant_id)
+                .order_by(TrainingSession.started_at.desc())
+                .limit(1)
+            ).first()
+            if ts is None or ts.plan is None or ts.started_at < since:
+                return None
+            cut_short = ts.status == "interrupted" or (
+                ts.status == "completed" and ts.end_reason == "window_closed"
+            )
+            if not cut_short:
+                return None
+            return ts
+
+        ts = self._read(q)
+        if ts is None:
+            return None
+        return ResumableSession(ts.id, ts.started_at, dict(ts.plan), self.blocks_done(ts.id))
+
+    def blocks_done(self, session_id: uuid.UUID) -> list[BlockDone]:
+        """The session's blocks as resume needs them (see ``training.resume``)."""
+
+        def q(s: Session) -> list[BlockDone]:
+            rows = s.scalars(
+                select(Block).where(Block.session_id == session_id).order_by(Block.started_at)
+            )
+            return [
+                BlockDone(b.plan_index, b.is_practice, b.status, float(b.active_ms or 0.0))
+                for b in rows
+            ]
+
+        return self._read(q)
+
+    def reopen_session(self, session_id: uuid.UUID) -> None:
+        """Continue a session that was cut short: active again, on this PC, and the cut
+        is counted in ``n_interruptions`` so the history still shows it."""
+        with self._tx() as s:
+            ts = s.get_one(TrainingSession, session_id)
+            ts.status = "active"
+            ts.end_reason = None
+            ts.ended_at = None
+            ts.device = this_device()
+            ts.n_interruptions = (ts.n_interruptions or 0) + 1
+
+    def training_facts(
+        self, participant_id: uuid.UUID, *, week_start: datetime, n_recent: int = 3
+    ) -> TrainingFacts:
+        """Per exercise: levels, active time this week and in all, recent sequences."""
+
+        def q(s: Session) -> TrainingFacts:
+            levels = {
+                r.exercise_id: level_of(r.value, r.min_level, r.max_level)
+                for r in s.scalars(
+                    select(LevelState).where(LevelState.participant_id == participant_id)
+                )
+            }
+            base = (
+                select(Block.exercise_id, func.coalesce(func.sum(Block.active_ms), 0.0))
+                .join(TrainingSession, Block.session_id == TrainingSession.id)
+                .where(TrainingSession.participant_id == participant_id)
+                .group_by(Block.exercise_id)
+            )
+            total = {x: float(ms) for x, ms in s.execute(base)}
+            week = {x: float(ms) for x, ms in s.execute(base.where(Block.started_at >= week_start))}
+            recent_ids = list(
+                s.scalars(
+                    select(TrainingSession.id)
+                    .where(TrainingSession.participant_id == participant_id)
+                    .where(TrainingSession.id.in_(select(Block.session_id)))
+                    .order_by(TrainingSession.started_at.desc())
+                    .limit(n_recent)
+                )
+            )
+            recent: list[tuple[str, ...]] = []
+            for sid in reversed(recent_ids):
+                seq = s.scalars(
+                    select(Block.exercise_id)
+                    .where(Block.session_id == sid, Block.is_practice.is_(False))
+                    .order_by(Block.started_at)
+                )
+                recent.append(tuple(seq))
+            n_sessions = s.scalar(
+                select(func.count(TrainingSession.id))
+                .where(TrainingSession.participant_id == participant_id)
+                .where(TrainingSession.id.in_(select(Block.session_id)))
+            )
+            return TrainingFacts(levels, week, total, tuple(recent), int(n_sessions or 0))
+
+        return self._read(q)
+
+    def session_days(self, participant_id: uuid.UUID) -> list[tuple[datetime, float]]:
+        """Each session's start and its active training time (ms), oldest first."""
+
+        def q(s: Session) -> list[tuple[datetime, float]]:
+            rows = s.execute(
+                select(TrainingSession.started_at, func.coalesce(func.sum(Block.active_ms), 0.0))
+                .outerjoin(Block, Block.session_id == TrainingSession.id)
+                .where(TrainingSession.participant_id == participant_id)
+                .group_by(TrainingSession.id, TrainingSession.started_at)
+                .order_by(TrainingSession.started_at)
+            )
+            return [(t, float(ms)) for t, ms in rows]
+
+        return self._read(q)
 
     def save_checkin(self, session_id: uuid.UUID, checkin: CheckIn) -> None:
         with self._tx() as s:
@@ -228,9 +398,7 @@ class Store:
     def session(self, session_id: uuid.UUID) -> SessionRow:
         def q(s: Session) -> SessionRow:
             t = s.get_one(TrainingSession, session_id)
-            return SessionRow(
-                t.id, t.participant_id, t.status, t.end_reason, t.started_at, t.ended_at
-            )
+            return _session_row(t)
 
         return self._read(q)
 
@@ -241,10 +409,7 @@ class Store:
                 .where(TrainingSession.participant_id == participant_id)
                 .order_by(TrainingSession.started_at)
             )
-            return [
-                SessionRow(t.id, t.participant_id, t.status, t.end_reason, t.started_at, t.ended_at)
-                for t in rows
-            ]
+            return [_session_row(t) for t in rows]
 
         return self._read(q)
 
@@ -325,12 +490,14 @@ class Store:
         seed: int,
         start: StaircaseState,
         start_level: int,
+        plan_index: int | None = None,
         now: datetime | None = None,
     ) -> uuid.UUID:
         with self._tx() as s:
             b = Block(
                 session_id=session_id,
                 exercise_id=exercise_id,
+                plan_index=plan_index,
                 is_practice=is_practice,
                 seed=seed,
                 started_at=now or utcnow(),
@@ -570,6 +737,29 @@ def _participant_of(s: Session, session_id: uuid.UUID) -> uuid.UUID:
     return s.get_one(TrainingSession, session_id).participant_id
 
 
+def _participant_info(p: Participant) -> ParticipantInfo:
+    return ParticipantInfo(
+        p.id,
+        p.code,
+        p.language,
+        p.plan_profile or "jmo-standard",
+        dict(p.plan_overrides) if p.plan_overrides else None,
+    )
+
+
+def _session_row(t: TrainingSession) -> SessionRow:
+    return SessionRow(
+        t.id,
+        t.participant_id,
+        t.status,
+        t.end_reason,
+        t.started_at,
+        t.ended_at,
+        int(t.n_interruptions or 0),
+        float(t.break_ms or 0.0),
+    )
+
+
 def _block_row(b: Block) -> BlockRow:
     return BlockRow(
         id=b.id,
@@ -578,6 +768,7 @@ def _block_row(b: Block) -> BlockRow:
         is_practice=b.is_practice,
         status=b.status,
         seed=b.seed,
+        plan_index=b.plan_index,
         start_level=b.start_level,
         end_level=b.end_level,
         end_value=b.end_value,

@@ -21,6 +21,8 @@ class BlockConfig:
     max_trials: int = 30
     max_active_ms: float = 5 * 60_000.0
     practice_trials: int = 4
+    show_trial_count: bool = True
+    """"Task 3 of 30" on screen; off for blocks that end on time (planned sessions)."""
 
     def __post_init__(self) -> None:
         if self.max_trials < 1 or self.practice_trials < 1 or self.max_active_ms <= 0:

@@ -126,7 +126,12 @@ class Script:
 
 def run_flow(app: App, store: Store, script: Script, max_frames: int = 20000) -> ProgramFlow:
     store.ensure_demo_participant()
-    flow = ProgramFlow(app, store, block_config=BlockConfig(max_trials=10, practice_trials=3))
+    flow = ProgramFlow(
+        app,
+        store,
+        exercise_id="symbol_coding",
+        block_config=BlockConfig(max_trials=10, practice_trials=3),
+    )
     flow.show_start()
     app.run(driver=script, max_frames=max_frames)
     return flow
@@ -136,8 +141,15 @@ def test_whole_flow_start_practice_block_pause_resume_end(app: App, store: Store
     pattern = [True, True, True, False, True, True, True, True, True, True]
     script = Script(lambda i: pattern[i])
     run_flow(app, store, script)
-    assert script.seen[:7] == ["StartScene", "ChoiceCardsScene", "InstructionsScene",
-                               "BlockScene", "MessageScene", "BlockScene", "PauseScene"]
+    assert script.seen[:7] == [
+        "StartScene",
+        "ChoiceCardsScene",
+        "InstructionsScene",
+        "BlockScene",
+        "MessageScene",
+        "BlockScene",
+        "PauseScene",
+    ]
     assert "BlockEndScene" in script.seen
 
     [p] = store.participants()
@@ -203,7 +215,7 @@ def test_closing_the_window_mid_block_asks_nothing_and_loses_nothing(
 
 def test_esc_pauses_instructions_and_end_session_from_pause(app: App, store: Store) -> None:
     store.ensure_demo_participant()
-    flow = ProgramFlow(app, store)
+    flow = ProgramFlow(app, store, exercise_id="symbol_coding")
     flow.show_start()
     key(pygame.K_RETURN)
     app.run(max_frames=2)
@@ -236,7 +248,7 @@ def test_english_flow_draws_english(app: App, store: Store) -> None:
 
     i18n.set_language("en")
     store.ensure_demo_participant()
-    flow = ProgramFlow(app, store)
+    flow = ProgramFlow(app, store, exercise_id="symbol_coding")
     flow.show_start()
     app.run(max_frames=1)
     drawn = {k[0] for k in app.theme._text_cache}

@@ -62,7 +62,10 @@ def main() -> int:
     pygame.display.set_mode((1024, 768))
     app = App(MonotonicClock() if args.realtime else ManualClock())
     flow = ProgramFlow(
-        app, store, block_config=BlockConfig(max_trials=args.trials, max_active_ms=1e12)
+        app,
+        store,
+        exercise_id="symbol_coding",
+        block_config=BlockConfig(max_trials=args.trials, max_active_ms=1e12),
     )
     participant = store.participants()[0]
     flow.pick(participant)

@@ -35,8 +35,10 @@ class BlockScene(Scene):
         practice: bool,
         on_done: Callable[[BlockResult], None],
         make_pause: Callable[[], Scene],
+        plan_index: int | None = None,
     ) -> None:
         super().__init__()
+        self.plan_index = plan_index
         self.controller = controller
         self.info = info
         self.view = view
@@ -55,7 +57,9 @@ class BlockScene(Scene):
         super().enter(app)
         if self.runner is not None:
             return
-        self.ctx = self.controller.begin_block(self.info.rules, practice=self.practice)
+        self.ctx = self.controller.begin_block(
+            self.info.rules, practice=self.practice, plan_index=self.plan_index
+        )
         limits = RunnerLimits(
             max_trials=self.config.practice_trials if self.practice else self.config.max_trials,
             max_active_ms=self.config.max_active_ms,
@@ -165,9 +169,12 @@ class BlockScene(Scene):
             topleft=(area.left, area.top - theme.px(20)),
         )
         total = self.config.practice_trials if self.practice else self.config.max_trials
-        progress = _("Task {n} of {total}").format(
-            n=number(min(runner.trial_index + 1, total)), total=number(total)
-        )
+        if self.practice or self.config.show_trial_count:
+            progress = _("Task {n} of {total}").format(
+                n=number(min(runner.trial_index + 1, total)), total=number(total)
+            )
+        else:
+            progress = _("Task {n}").format(n=number(runner.trial_index + 1))
         p = theme.render(progress, th.SIZE_SMALL, color=th.MUTED)
         surface.blit(p, p.get_rect(topright=(area.right, area.top - theme.px(20))))
         content = self.content_rect(surface)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pygame
 
-from cogtrain.i18n import _
+from cogtrain.i18n import Msg, _
 from cogtrain.runtime import theme as th
 from cogtrain.runtime.scene import Scene, StampedEvent
 from cogtrain.runtime.scenes.layout import button_area, draw_title, margins
@@ -147,13 +147,14 @@ class TransferScene(Scene):
         on_again: Callable[[str], None],
         on_finish: Callable[[str], None],
         make_pause: Callable[[], Scene],
+        again_label: Msg | None = None,
     ) -> None:
         super().__init__()
         self.field = TextField(max_chars=MAX_NOTE_CHARS)
         self.make_pause = make_pause
         self.buttons = ButtonColumn(
             [
-                Button(_("Train another round"), lambda: on_again(self.field.text)),
+                Button(again_label or _("Train another round"), lambda: on_again(self.field.text)),
                 Button(_("End the session"), lambda: on_finish(self.field.text), primary=False),
             ],
             horizontal=True,
