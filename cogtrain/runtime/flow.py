@@ -45,7 +45,6 @@ from cogtrain.runtime.scenes.start import StartScene
 from cogtrain.runtime.training_controller import BlockResult, TrainingController
 from cogtrain.runtime.widgets import Button
 from cogtrain.storage.store import ParticipantInfo, Store
-from cogtrain.training import composition
 from cogtrain.training.attendance import SessionDone, next_planned_session
 from cogtrain.training.block import BlockConfig
 from cogtrain.training.checkin import CheckIn
@@ -271,7 +270,7 @@ class ProgramFlow:
             plan,
             catalogue,
             history,
-            composition.CheckIn(checkin.rested or 2, checkin.stressed or 2),
+            checkin,
             np.random.default_rng(seed % 2**63),
         )
 

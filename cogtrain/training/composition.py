@@ -39,14 +39,18 @@ from typing import Any
 import numpy as np
 
 from cogtrain.errors import CogtrainError
+from cogtrain.training.checkin import (  # noqa: F401  (the check-in scale, re-exported)
+    A_BIT_STRESSED,
+    CALM,
+    RESTED,
+    SO_SO,
+    STRESSED,
+    TIRED,
+    CheckIn,
+)
 from cogtrain.training.exercise import Domain
 from cogtrain.training.plans import TrainingPlan
 from cogtrain.training.progress import MS_PER_MINUTE
-
-TIRED, SO_SO, RESTED = 1, 2, 3
-"""``CheckIn.rested``: how rested the participant feels (3-point scale)."""
-CALM, A_BIT_STRESSED, STRESSED = 1, 2, 3
-"""``CheckIn.stressed``: how stressed the participant feels (3-point scale)."""
 
 _TIE = 1e-6
 
@@ -73,25 +77,6 @@ def catalogue_of(infos: Iterable[Any]) -> tuple[CatalogueEntry, ...]:
         CatalogueEntry(info.exercise_id, Domain(info.domain), int(info.rules.max_level))
         for info in infos
     )
-
-
-@dataclass(frozen=True)
-class CheckIn:
-    """Today's check-in (dagsform): ``rested`` 1 tired..3 rested, ``stressed`` 1 calm..3."""
-
-    rested: int = SO_SO
-    stressed: int = A_BIT_STRESSED
-
-    def __post_init__(self) -> None:
-        for name in ("rested", "stressed"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 3:
-                raise ValueError(f"check-in {name} must be 1, 2 or 3, not {v!r}")
-
-    @property
-    def hard_day(self) -> bool:
-        """Tired or stressed: shorter blocks and more breaks today."""
-        return self.rested == TIRED or self.stressed == STRESSED
 
 
 @dataclass(frozen=True)
