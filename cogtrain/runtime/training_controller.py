@@ -64,7 +64,12 @@ class TrainingController:
         return Staircase.start(rules.min_level, rules.max_level).state()
 
     def begin_block(
-        self, rules: ExerciseRules, *, practice: bool, plan_index: int | None = None
+        self,
+        rules: ExerciseRules,
+        *,
+        practice: bool,
+        plan_index: int | None = None,
+        now: datetime | None = None,
     ) -> BlockContext:
         """Start a block. Practice runs one level below the current one, without adapting."""
         assert self.session_id is not None, "start_session first"
@@ -82,6 +87,7 @@ class TrainingController:
             start=state,
             start_level=start_level,
             plan_index=plan_index,
+            now=now,
         )
         return BlockContext(
             block_id, rules, practice, seed, np.random.default_rng(seed), staircase, start_level
@@ -94,7 +100,13 @@ class TrainingController:
         self.store.add_pause(ctx.block_id, paused_ms)
 
     def finish_block(
-        self, ctx: BlockContext, *, status: str, active_ms: float, records: list[TrialRecord]
+        self,
+        ctx: BlockContext,
+        *,
+        status: str,
+        active_ms: float,
+        records: list[TrialRecord],
+        now: datetime | None = None,
     ) -> BlockResult:
         if ctx.ended:
             raise RuntimeError("block already ended")
@@ -108,6 +120,7 @@ class TrainingController:
             participant_id=self.participant.id,
             end_state=end_state,
             end_level=end_level,
+            now=now,
         )
         summary = summarise(records, start_level=ctx.start_level, end_level=end_level)
         return BlockResult(summary, self.time_trained(), row)

@@ -12,9 +12,8 @@ Pure: plain data in, plain data out; the store supplies the facts, the flow acts
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from cogtrain.training.composition import BlockRole, PlannedBlock, SessionPlan
@@ -82,16 +81,18 @@ class BlockDone:
 
 @dataclass(frozen=True)
 class BlockToDo:
-    """A planned block still to train: its place in the plan and the minutes left."""
+    """A planned block still to train: its place in the plan and the time left."""
 
     plan_index: int
     block: PlannedBlock
     practised: bool
     """Whether this exercise already had its practice round in this session."""
+    remaining_ms: float
+    """The block's planned time less what cut-off blocks for it already trained."""
 
     @property
     def target_ms(self) -> float:
-        return self.block.target_ms
+        return self.remaining_ms
 
 
 def blocks_to_do(plan: SessionPlan, done: Sequence[BlockDone]) -> tuple[BlockToDo, ...]:
@@ -112,11 +113,8 @@ def blocks_to_do(plan: SessionPlan, done: Sequence[BlockDone]) -> tuple[BlockToD
     for i, block in enumerate(plan.blocks):
         if i in finished:
             continue
-        left_min = (block.target_ms - scored_ms.get(i, 0.0)) / MS_PER_MINUTE
-        if left_min < MIN_REMAINING_MINUTES:
+        left_ms = block.target_ms - scored_ms.get(i, 0.0)
+        if left_ms < MIN_REMAINING_MINUTES * MS_PER_MINUTE:
             continue
-        minutes = min(block.target_minutes, math.ceil(left_min))
-        out.append(
-            BlockToDo(i, replace(block, target_minutes=minutes), block.exercise_id in practised)
-        )
+        out.append(BlockToDo(i, block, block.exercise_id in practised, left_ms))
     return tuple(out)

@@ -31,16 +31,23 @@ def key(k: int) -> None:
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode="", scancode=0))
 
 
-def short_plan(profile: str = "jmo-standard", *, exclude: tuple[str, ...] = ()) -> TrainingPlan:
-    """A real profile shrunk to three one-minute blocks, a break offered after each."""
+def short_plan(
+    profile: str = "jmo-standard",
+    *,
+    exclude: tuple[str, ...] = (),
+    session_minutes: int = 3,
+    block_minutes: int = 1,
+) -> TrainingPlan:
+    """A real profile shrunk to a one-minute warm-up and ``block_minutes`` blocks (three
+    one-minute blocks by default), a break offered after each but the last."""
     import exercises
 
     plans = load_profiles(known_exercise_ids=[e.exercise_id for e in exercises.EXERCISES])
     plan = plans.get(profile)
     return dataclasses.replace(
         plan,
-        session_minutes=3,
-        block_minutes=1,
+        session_minutes=session_minutes,
+        block_minutes=block_minutes,
         warm_up_minutes=1,
         breaks=BreakRules(offer_every_minutes=1, break_minutes=1),
         exclude=tuple(plan.exclude) + exclude,

@@ -28,8 +28,9 @@ PLAN = SessionPlan(
 MIN = 60_000.0
 
 
-def todo(done: list[BlockDone]) -> list[tuple[int, int, bool]]:
-    return [(t.plan_index, t.block.target_minutes, t.practised) for t in blocks_to_do(PLAN, done)]
+def todo(done: list[BlockDone]) -> list[tuple[int, float, bool]]:
+    """(plan index, minutes left, practised) of each block still to do."""
+    return [(t.plan_index, t.target_ms / MIN, t.practised) for t in blocks_to_do(PLAN, done)]
 
 
 def test_nothing_done_leaves_the_whole_plan() -> None:
@@ -50,8 +51,8 @@ def test_a_block_cut_off_leaves_only_its_remaining_minutes() -> None:
         BlockDone(0, False, "completed", 5 * MIN),
         BlockDone(1, False, "interrupted", 6.5 * MIN),
     ]
-    # 3.5 minutes left of block 1: rounded up to whole minutes, never above the plan.
-    assert todo(done) == [(1, 4, False), (2, 10, False)]
+    # 3.5 minutes left of block 1, exactly: no minute is trained twice.
+    assert todo(done) == [(1, 3.5, False), (2, 10, False)]
 
 
 def test_two_cuts_of_the_same_block_add_up() -> None:
@@ -59,7 +60,7 @@ def test_two_cuts_of_the_same_block_add_up() -> None:
         BlockDone(1, False, "interrupted", 4 * MIN),
         BlockDone(1, False, "closed", 4.5 * MIN),
     ]
-    assert todo(done)[1] == (1, 2, False)  # 1.5 minutes left
+    assert todo(done)[1] == (1, 1.5, False)
 
 
 def test_less_than_a_minute_left_counts_as_done() -> None:

@@ -57,8 +57,13 @@ class BlockScene(Scene):
         super().enter(app)
         if self.runner is not None:
             return
+        # Block times come from the same clock as trial times, so a block's wall time
+        # (from its start to its last trial) is exact even when it is rebuilt after a crash.
         self.ctx = self.controller.begin_block(
-            self.info.rules, practice=self.practice, plan_index=self.plan_index
+            self.info.rules,
+            practice=self.practice,
+            plan_index=self.plan_index,
+            now=app.clock.to_utc(app.clock.now_ns()),
         )
         limits = RunnerLimits(
             max_trials=self.config.practice_trials if self.practice else self.config.max_trials,
@@ -90,6 +95,7 @@ class BlockScene(Scene):
             status=status,
             active_ms=self.runner.active_ms(now_ns),
             records=self.records,
+            now=self.app.clock.to_utc(now_ns) if self.app is not None else None,
         )
         return self.result
 
