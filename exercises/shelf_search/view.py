@@ -15,7 +15,7 @@ from cogtrain.runtime import theme as th
 from cogtrain.runtime.exercise_view import ExerciseView
 from cogtrain.runtime.text import draw_line, draw_paragraph, wrap
 from cogtrain.training.exercise import Outcome, Response
-from exercises.shelf_search.goods import centred_box, draw_product
+from exercises.shelf_search.goods import HEIGHT_SHARE, centred_box, draw_product
 from exercises.shelf_search.rules import COLOURS, LABELS, Product, ShelfTrial
 
 YES_KEYS = (pygame.K_y, pygame.K_j)
@@ -101,8 +101,22 @@ class ShelfSearchView(ExerciseView):
         radius = theme.px(14)
         pygame.draw.rect(surface, th.PANEL, lay.card, border_radius=radius)
         pygame.draw.rect(surface, th.ACCENT, lay.card, width=theme.px(4), border_radius=radius)
-        box = centred_box(target.kind, lay.card.center, round(lay.card.width * 0.8))
-        _product(surface, target, box)
+        _product(surface, target, self._card_box(lay, target.kind))
+
+    def _card_box(self, lay: _Layout, kind: str) -> pygame.Rect:
+        """The wanted item's box on the card: the shelf's box shape, scaled up to fit.
+
+        Products are drawn in proportion to their box, so the card must use the same
+        width-to-height ratio as a place on the shelf, or a narrow bottle on a crowded
+        shelf would look like a different (wider) bottle on the card.
+        """
+        shelf_box = self._item_box(lay, lay.cells[0])
+        side = lay.card.width * 0.8
+        k = side / max(shelf_box.width, shelf_box.height, 1)
+        box = pygame.Rect(0, 0, round(shelf_box.width * k), round(shelf_box.height * k))
+        cx, cy = lay.card.center
+        box.midbottom = (cx, round(cy + box.height * HEIGHT_SHARE[kind] / 2))
+        return box
 
     def _draw_shelf(
         self,
