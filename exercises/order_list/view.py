@@ -250,7 +250,7 @@ class OrderListView(ExerciseView):
             if i < len(picks):
                 pygame.draw.circle(surface, th.ACCENT, center, r)
             else:
-                pygame.draw.circle(surface, th.PANEL_BORDER, center, r, width=theme.px(3))
+                pygame.draw.circle(surface, th.MUTED, center, r, width=max(2, theme.px(3)))
         # Undo: quiet until there is something to take back.
         radius = theme.px(12)
         active = bool(picks)
@@ -269,7 +269,7 @@ class OrderListView(ExerciseView):
             lay.undo.inflate(-theme.px(12), 0),
             bold=True,
             color=th.ACCENT if active else th.MUTED,
-            sizes=(th.SIZE_SMALL,),
+            sizes=(th.SIZE_BODY, th.SIZE_SMALL),
         )
         # A shelf plank under each row of products.
         for tile in lay.tiles:
@@ -280,7 +280,7 @@ class OrderListView(ExerciseView):
                     tile.bottom + theme.px(2),
                     row[-1].right - row[0].left + theme.px(20),
                     theme.px(6),
-                )
+                ).clip(rect)  # a full-width shelf must not reach past the content rect
                 pygame.draw.rect(surface, th.PANEL_BORDER, plank, border_radius=theme.px(3))
         for i, (item, tile) in enumerate(zip(spec.shelf, lay.tiles, strict=True)):
             picked = item in picks
