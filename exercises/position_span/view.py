@@ -147,7 +147,7 @@ class PositionSpanView(ExerciseView):
             if i < n_taps:
                 pygame.draw.circle(surface, th.ACCENT, center, r)
             else:
-                pygame.draw.circle(surface, th.PANEL_BORDER, center, r, width=theme.px(3))
+                pygame.draw.circle(surface, th.MUTED, center, r, width=max(2, theme.px(3)))
         radius = theme.px(12)
         active = n_taps > 0
         pygame.draw.rect(surface, th.PANEL, lay.undo, border_radius=radius)
@@ -158,11 +158,13 @@ class PositionSpanView(ExerciseView):
             width=theme.px(3),
             border_radius=radius,
         )
+        label = _("Undo")
+        fits = theme.font(th.SIZE_BODY, bold=True).size(label)[0] <= lay.undo.width - theme.px(16)
         draw_line(
             surface,
             theme,
-            _("Undo"),
-            size=th.SIZE_SMALL,
+            label,
+            size=th.SIZE_BODY if fits else th.SIZE_SMALL,
             bold=True,
             color=th.ACCENT if active else th.MUTED,
             center=lay.undo.center,
