@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pygame
 
+from cogtrain import i18n
 from cogtrain.i18n import Msg, _, number
 from cogtrain.runtime import theme as th
 from cogtrain.runtime.exercise_view import ExerciseView
@@ -67,6 +68,9 @@ def draw_arrow(
 class NBackDispatchView(ExerciseView):
     """A parcel on a belt with its destination label; "same" and "different" below."""
 
+    def __init__(self) -> None:
+        self._label_sizes: dict[tuple, int] = {}
+
     def _layout(self, rect: pygame.Rect, theme: th.Theme, *, prompt: bool = True) -> DispatchLayout:
         prompt_y = rect.top + theme.px(22)
         note_y = rect.top + theme.px(62)
@@ -94,8 +98,15 @@ class NBackDispatchView(ExerciseView):
             pygame.draw.circle(surface, th.MUTED, (x, lay.belt.centery), r)
 
     def _draw_parcel(
-        self, surface: pygame.Surface, theme: th.Theme, box: pygame.Rect, label: str
+        self,
+        surface: pygame.Surface,
+        theme: th.Theme,
+        box: pygame.Rect,
+        label: str,
+        labels: tuple[str, ...] | None = None,
     ) -> None:
+        """One parcel; its label is sized to fit the longest of ``labels`` (default: every
+        destination there is)."""
         radius = theme.px(8)
         pygame.draw.rect(surface, th.PANEL, box, border_radius=radius)
         pygame.draw.rect(surface, th.MUTED, box, width=theme.px(3), border_radius=radius)
@@ -113,12 +124,27 @@ class NBackDispatchView(ExerciseView):
         )
         pygame.draw.rect(surface, th.BACKGROUND, sticker, border_radius=radius)
         pygame.draw.rect(surface, th.ACCENT, sticker, width=theme.px(3), border_radius=radius)
-        text = destination(label)
-        room = sticker.width - theme.px(16)
-        for size in (th.SIZE_TITLE, th.SIZE_BODY, th.SIZE_SMALL):
-            if theme.font(size, bold=True).size(str(text))[0] <= room:
-                break
-        draw_line(surface, theme, text, size=size, bold=True, center=sticker.center)
+        size = self._label_size(theme, sticker, labels or tuple(DESTINATIONS))
+        draw_line(surface, theme, destination(label), size=size, bold=True, center=sticker.center)
+
+    def _label_size(self, theme: th.Theme, sticker: pygame.Rect, labels: tuple[str, ...]) -> int:
+        """One text size for every destination on a sticker this big: the largest at which
+        the longest name fits inside the sticker (width and height), so that the label
+        never spills over its frame and does not jump in size from parcel to parcel."""
+        key = (i18n.current_language(), theme.height, sticker.width, sticker.height, labels)
+        size = self._label_sizes.get(key)
+        if size is None:
+            room_w = sticker.width - theme.px(16)
+            room_h = sticker.height - theme.px(6)
+            names = [str(destination(k)) for k in labels]
+            size = th.SIZE_TITLE
+            while size > 12:
+                font = theme.font(size, bold=True)
+                if all(font.size(n)[0] <= room_w for n in names) and font.get_height() <= room_h:
+                    break
+                size -= 2
+            self._label_sizes[key] = size
+        return size
 
     def _draw_buttons(self, surface: pygame.Surface, theme: th.Theme, lay: DispatchLayout) -> None:
         radius = theme.px(14)
@@ -191,10 +217,11 @@ class NBackDispatchView(ExerciseView):
         lay = self._layout(rect, theme)
         if page == 0:
             # A short row of parcels on the belt, the newest on the right.
-            labels = ["north", "harbour", "harbour"]
-            w = min(lay.parcel.width * 2 // 3, (rect.width - theme.px(60)) // 3)
-            h = round(w / 1.8)
+            labels = ("north", "harbour", "harbour")
             gap = theme.px(30)
+            w = min(lay.parcel.width, (rect.width - 2 * gap - theme.px(60)) // 3)
+            w = min(w, round(rect.height * 0.6 * 1.8))
+            h = round(w / 1.8)
             x0 = rect.centerx - (3 * w + 2 * gap) // 2
             bottom = rect.centery + h // 2
             belt = pygame.Rect(
@@ -205,7 +232,7 @@ class NBackDispatchView(ExerciseView):
             )
             for i, label in enumerate(labels):
                 box = pygame.Rect(x0 + i * (w + gap), bottom - h, w, h)
-                self._draw_parcel(surface, theme, box, label)
+                self._draw_parcel(surface, theme, box, label, labels)
         else:
             # The parcel and the two answers; the question itself is in the page's text.
             pic = pygame.Rect(rect.left, rect.top, rect.width, rect.height - theme.px(24))
