@@ -49,7 +49,7 @@ class NamesAndCodesView(ExerciseView):
 
     def _options_row(self, rect: pygame.Rect, theme: th.Theme, n: int) -> list[pygame.Rect]:
         gap = theme.px(18)
-        h = theme.px(84)
+        h = theme.px(92)
         w = min(theme.px(170), (rect.width - gap * (n - 1)) // n)
         total = n * w + (n - 1) * gap
         x0 = rect.centerx - total // 2
@@ -137,12 +137,20 @@ class NamesAndCodesView(ExerciseView):
         self, surface: pygame.Surface, theme: th.Theme, lay: CardLayout, spec: NamesTrial
     ) -> None:
         radius = theme.px(12)
-        # One size for every option, so that none looks special.
-        room = lay.options[0].width - theme.px(44)
+        # One size for every option, so that none looks special. The code is centred and
+        # kept clear of the key number in the top left corner on both sides.
+        first = lay.options[0]
+        room = first.width - 2 * theme.px(32)
         size = min(
-            fitted_size(theme, data(code), room, (th.SIZE_TITLE, th.SIZE_BODY), True)
+            fitted_size(
+                theme, data(code), room, tuple(range(th.SIZE_TITLE, th.SIZE_BODY - 1, -2)), True
+            )
             for code in spec.options
         )
+        while size > th.SIZE_SMALL and theme.font(size, bold=True).get_ascent() > (
+            first.height - theme.px(30)
+        ):
+            size -= 2
         for i, (code, box) in enumerate(zip(spec.options, lay.options, strict=True)):
             pygame.draw.rect(surface, th.PANEL, box, border_radius=radius)
             pygame.draw.rect(surface, th.ACCENT, box, width=theme.px(3), border_radius=radius)
@@ -161,7 +169,7 @@ class NamesAndCodesView(ExerciseView):
                 size=size,
                 bold=True,
                 color=th.ACCENT,
-                center=(box.centerx + theme.px(8), box.centery + theme.px(6)),
+                center=(box.centerx, box.centery + theme.px(8)),
             )
 
     def _prompt(self, surface: pygame.Surface, theme: th.Theme, x: int, y: int, text: Msg) -> None:
