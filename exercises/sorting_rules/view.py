@@ -108,7 +108,9 @@ class _Layout:
     def __init__(self, rect: pygame.Rect, theme: th.Theme) -> None:
         gap = theme.px(26)
         num_h = theme.px(44)
-        prompt_h = theme.px(56)
+        # The prompt line gets air above and below, so it does not crowd the pallet
+        # numbers over it or the parcel under it.
+        prompt_h = theme.px(84)
         free_h = rect.height - 2 * num_h - prompt_h
         side = int(min((rect.width - gap * (N_PILES - 1)) / N_PILES, free_h / 2 * 0.96))
         side = max(side, theme.px(60))
