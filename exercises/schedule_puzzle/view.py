@@ -14,7 +14,7 @@ import pygame
 from cogtrain.i18n import Msg, _, number
 from cogtrain.runtime import theme as th
 from cogtrain.runtime.exercise_view import ExerciseView
-from cogtrain.runtime.text import draw_line, draw_paragraph
+from cogtrain.runtime.text import draw_line, draw_paragraph, wrap
 from cogtrain.training.exercise import Outcome, Response
 from exercises.schedule_puzzle.rules import TASK_NAMES, Rule, ScheduleTrial, solutions
 
@@ -68,7 +68,7 @@ class _Layout:
         cols = 1 if n == 1 else 2
         area_w = int(rect.width * 0.5)
         card_w = (area_w - gap * (cols - 1)) // cols
-        card_h = theme.px(66)
+        card_h = theme.px(72)
         self.cards = [
             pygame.Rect(
                 rect.left + (i % cols) * (card_w + gap),
@@ -253,7 +253,7 @@ class SchedulePuzzleView(ExerciseView):
                 surface,
                 theme,
                 _("{n} h").format(n=number(hours)),
-                size=th.SIZE_SMALL - 4,
+                size=th.SIZE_SMALL - 2,
                 color=th.MUTED,
                 topleft=(text_left, card.centery + theme.px(4)),
             )
@@ -370,9 +370,10 @@ class SchedulePuzzleView(ExerciseView):
         spec: ScheduleTrial,
         page: int,
     ) -> None:
-        # The instruction picture is shorter than the task area: draw the full layout
-        # into a task-sized surface and scale it down to fit.
-        h = int(rect.width * 0.56)
+        # The instruction picture is shorter than the task area: draw the layout into a
+        # surface just tall enough for what this task needs and scale that down only as
+        # far as needed (often not at all), so the text in the picture stays readable.
+        h = self._natural_height(theme, spec, rect.width)
         full = pygame.Surface((rect.width, h))
         full.fill(th.BACKGROUND)
         inner = full.get_rect()
@@ -391,6 +392,22 @@ class SchedulePuzzleView(ExerciseView):
             full, (int(full.get_width() * scale), int(full.get_height() * scale))
         )
         surface.blit(img, img.get_rect(center=rect.center))
+
+    @staticmethod
+    def _natural_height(theme: th.Theme, spec: ScheduleTrial, width: int) -> int:
+        """The height the layout needs at ``width``: day, task cards, rules and Done."""
+        tall = pygame.Rect(0, 0, width, 10_000)
+        lay = _Layout(tall, theme, spec)
+        cards_bottom = max(c.bottom for c in lay.cards)
+        size = th.SIZE_SMALL if len(spec.rules) <= 4 else th.SIZE_SMALL - 2
+        line_h = round(theme.font(size).get_linesize() * 1.1)
+        rules_h = theme.px(32)
+        text_w = lay.rules.width - theme.px(22)
+        for rule in spec.rules:
+            rules_h += len(wrap(theme, rule_text(spec, rule), text_w, size)) * line_h
+            rules_h += theme.px(6)
+        rules_bottom = lay.rules.top + rules_h
+        return max(cards_bottom, rules_bottom + theme.px(14) + lay.done.height) + theme.px(4)
 
     # -- input ----------------------------------------------------------------------
 
