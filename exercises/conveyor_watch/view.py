@@ -133,6 +133,21 @@ def _fit(theme: th.Theme, text: Msg, width: int, *, bold: bool = False) -> int:
     return th.SIZE_SMALL
 
 
+def draw_stop_button(surface: pygame.Surface, theme: th.Theme, rect: pygame.Rect) -> None:
+    """The big button under the belt that stops a fragile parcel."""
+    pygame.draw.rect(surface, th.ACCENT, rect, border_radius=theme.px(14))
+    label = _("Fragile – stop it (Space)")
+    draw_line(
+        surface,
+        theme,
+        label,
+        size=_fit(theme, label, rect.width - theme.px(24), bold=True),
+        bold=True,
+        color=th.ACCENT_TEXT,
+        center=rect.center,
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class _Layout:
     prompt_y: int
@@ -229,18 +244,7 @@ class ConveyorWatchView(ExerciseView):
         pygame.draw.rect(surface, th.ACCENT, frame, width=theme.px(4), border_radius=theme.px(8))
 
     def _draw_button(self, surface: pygame.Surface, theme: th.Theme, lay: _Layout) -> None:
-        radius = theme.px(14)
-        pygame.draw.rect(surface, th.ACCENT, lay.button, border_radius=radius)
-        label = _("Fragile – stop it (Space)")
-        draw_line(
-            surface,
-            theme,
-            label,
-            size=_fit(theme, label, lay.button.width - theme.px(24), bold=True),
-            bold=True,
-            color=th.ACCENT_TEXT,
-            center=lay.button.center,
-        )
+        draw_stop_button(surface, theme, lay.button)
 
     def _draw_scene(
         self,
@@ -300,14 +304,22 @@ class ConveyorWatchView(ExerciseView):
     def _draw_press(
         self, surface: pygame.Surface, rect: pygame.Rect, theme: th.Theme, spec: ConveyorTrial
     ) -> None:
-        """A fragile parcel and the Space key that stops it."""
+        """A fragile parcel, the Space key and the stop button: either one stops it."""
         side = min(round(rect.height * 0.8), round(rect.width * 0.3))
-        key = pygame.Rect(0, 0, min(round(rect.width * 0.38), side * 2), round(side * 0.45))
         gap = theme.px(60)
-        x0 = rect.centerx - (side + gap + key.width) // 2
+        col_w = min(rect.width - side - gap, theme.px(520))
+        button_h = theme.px(72)
+        key = pygame.Rect(0, 0, min(col_w, theme.px(260)), min(round(side * 0.45), theme.px(80)))
+        inner_gap = theme.px(20)
+        x0 = rect.centerx - (side + gap + col_w) // 2
         draw_parcel(surface, spec.mark, (x0 + side // 2, rect.centery), side)
-        key.midleft = (x0 + side + gap, rect.centery)
+        col_x = x0 + side + gap + col_w // 2
+        top = rect.centery - (key.height + inner_gap + button_h) // 2
+        key.midtop = (col_x, top)
         draw_keycap(surface, theme, key, _("Space"))
+        button = pygame.Rect(0, 0, col_w, button_h)
+        button.midtop = (col_x, key.bottom + inner_gap)
+        draw_stop_button(surface, theme, button)
 
     def _draw_stickers(self, surface: pygame.Surface, rect: pygame.Rect, theme: th.Theme) -> None:
         """The fragile sticker, framed, next to the stickers that only look like it."""
