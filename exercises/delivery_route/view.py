@@ -15,7 +15,7 @@ import pygame
 from cogtrain.i18n import Msg, _, data, number
 from cogtrain.runtime import theme as th
 from cogtrain.runtime.exercise_view import ExerciseView
-from cogtrain.runtime.text import draw_line, draw_paragraph
+from cogtrain.runtime.text import draw_line, draw_paragraph, wrap
 from cogtrain.training.exercise import Outcome, Response
 from exercises.delivery_route.rules import (
     RouteTrial,
@@ -59,10 +59,12 @@ class _Layout:
             )
             for x, y in spec.points
         ]
-        # Buttons at the bottom of the panel.
-        bh = theme.px(64)
+        # Buttons at the bottom of the panel; a short rect (an instruction page's
+        # picture) gets a compact panel so that its text never runs into the buttons.
+        self.compact = rect.height < theme.px(440)
+        bh = theme.px(52 if self.compact else 64)
         self.start_over = pygame.Rect(self.panel.left, self.panel.bottom - bh, self.panel.width, bh)
-        self.undo = self.start_over.move(0, -bh - theme.px(16))
+        self.undo = self.start_over.move(0, -bh - theme.px(10 if self.compact else 16))
 
     @staticmethod
     def _radius(rect: pygame.Rect, theme: th.Theme, spec: RouteTrial) -> int:
@@ -92,6 +94,7 @@ class DeliveryRouteView(ExerciseView):
         self._adj: list[list[tuple[int, int]]] = []
         self._key: tuple | None = None
         self._layout: _Layout | None = None
+        self._tag_boxes: dict[tuple, pygame.Rect | None] = {}
 
     def begin_trial(self, spec: RouteTrial) -> None:
         self._spec = spec
@@ -135,6 +138,7 @@ class DeliveryRouteView(ExerciseView):
         if route:
             for a, b in zip(route, route[1:], strict=False):
                 pygame.draw.line(surface, ROUTE, lay.nodes[a], lay.nodes[b], max(5, theme.px(11)))
+        label_boxes: list[pygame.Rect] = []
         for a, b, w, _one in spec.streets:
             mid = (
                 (lay.nodes[a][0] + lay.nodes[b][0]) // 2,
@@ -143,6 +147,7 @@ class DeliveryRouteView(ExerciseView):
             label = theme.render(number(w), th.SIZE_SMALL, color=th.TEXT, bold=True)
             box = label.get_rect().inflate(theme.px(12), theme.px(2))
             box.center = mid
+            label_boxes.append(box)
             pygame.draw.rect(surface, th.PANEL, box, border_radius=theme.px(8))
             pygame.draw.rect(
                 surface, th.PANEL_BORDER, box, width=max(1, theme.px(2)), border_radius=theme.px(8)
@@ -176,23 +181,74 @@ class DeliveryRouteView(ExerciseView):
                 pygame.draw.circle(
                     surface, th.ACCENT, (x, y), r + theme.px(7), width=max(2, theme.px(3))
                 )
-            if i in limits:
-                tag = theme.render(
-                    _("within {n} min").format(n=number(limits[i])),
-                    th.SIZE_SMALL - 4,
-                    color=th.ACCENT_TEXT,
-                    bold=True,
-                )
-                tbox = tag.get_rect().inflate(theme.px(10), theme.px(2))
-                tbox.midtop = (x, y + r + theme.px(6))
-                tbox.clamp_ip(lay.map)
-                pygame.draw.rect(surface, th.ACCENT, tbox, border_radius=theme.px(6))
-                surface.blit(tag, tag.get_rect(center=tbox.center))
+        # Time-limit tags last, each where it hides the fewest streets, minutes and
+        # crossings (it must never cover the minutes of a street).
+        for i, minutes in limits.items():
+            tag = theme.render(
+                _("within {n} min").format(n=number(minutes)),
+                th.SIZE_SMALL - 4,
+                color=th.ACCENT_TEXT,
+                bold=True,
+            )
+            tbox = self._tag_box(theme, spec, lay, i, tag.get_rect(), label_boxes)
+            if tbox is None:
+                continue
+            pygame.draw.rect(surface, th.ACCENT, tbox, border_radius=theme.px(6))
+            surface.blit(tag, tag.get_rect(center=tbox.center))
         if here is not None:
             hx, hy = lay.nodes[here]
             pygame.draw.circle(
                 surface, th.FOCUS, (hx, hy), r + theme.px(4), width=max(3, theme.px(5))
             )
+
+    def _tag_box(
+        self,
+        theme: th.Theme,
+        spec: RouteTrial,
+        lay: _Layout,
+        node: int,
+        text_rect: pygame.Rect,
+        label_boxes: list[pygame.Rect],
+    ) -> pygame.Rect | None:
+        """Where ``node``'s time-limit tag goes: touching the crossing, on the side that
+        hides the fewest street minutes, crossings and streets (searched once per trial
+        and size, then kept)."""
+        key = (spec, tuple(lay.map), lay.r, node, text_rect.size)
+        if key in self._tag_boxes:
+            return self._tag_boxes[key]
+        if len(self._tag_boxes) > 64:
+            self._tag_boxes.clear()
+        x, y = lay.nodes[node]
+        r, off = lay.r, theme.px(6)
+        base = text_rect.inflate(theme.px(10), theme.px(2))
+        w, h = base.size
+        blockers = [*label_boxes]
+        blockers += [pygame.Rect(nx - r, ny - r, 2 * r, 2 * r) for nx, ny in lay.nodes]
+        inner = lay.map.inflate(-theme.px(6), -theme.px(6))
+        step = max(4, theme.px(8))
+        candidates: list[pygame.Rect] = []
+        for top in (y + r + off, y - r - off - h):  # below, above: slid left and right
+            for left in range(x - w + r, x - r + 1, step):
+                candidates.append(pygame.Rect(left, top, w, h))
+        for left in (x + r + off, x - r - off - w):  # right, left: slid up and down
+            for top in range(y - h - r // 2, y + r // 2 + 1, step):
+                candidates.append(pygame.Rect(left, top, w, h))
+        best, best_cost = base, math.inf
+        for box in candidates:
+            box.clamp_ip(inner)
+            cost = 10.0 * sum(box.colliderect(b) for b in blockers)
+            cost += sum(
+                bool(box.clipline(lay.nodes[a], lay.nodes[b])) for a, b, _w, _o in spec.streets
+            )
+            # Among equally free places, the one closest to its crossing.
+            cost += math.dist(box.center, (x, y)) / 10_000
+            if cost < best_cost:
+                best, best_cost = box, cost
+        # Nowhere free (a crowded corner): leave the tag off the map rather than hide a
+        # street's minutes; the panel beside the map states the time limit anyway.
+        found = best if best_cost < 10 else None
+        self._tag_boxes[key] = found
+        return found
 
     @staticmethod
     def _arrow(
@@ -237,23 +293,24 @@ class DeliveryRouteView(ExerciseView):
         y = p.top
         visited = set(route or ())
         minutes = route_minutes(spec, route) if route else 0
+        compact = lay.compact
         draw_line(
             surface, theme, _("Drive time"), size=th.SIZE_SMALL, color=th.MUTED, topleft=(p.left, y)
         )
-        y += theme.px(34)
+        y += theme.px(30 if compact else 34)
         draw_line(
             surface,
             theme,
             _("{n} min").format(n=number(minutes or 0)),
-            size=th.SIZE_TITLE,
+            size=th.SIZE_BODY if compact else th.SIZE_TITLE,
             bold=True,
             topleft=(p.left, y),
         )
-        y += theme.px(70)
+        y += theme.px(48 if compact else 70)
         draw_line(
             surface, theme, _("Stops"), size=th.SIZE_SMALL, color=th.MUTED, topleft=(p.left, y)
         )
-        y += theme.px(38)
+        y += theme.px(34 if compact else 38)
         r = theme.px(15)
         x = p.left + r
         for s in spec.stops:
@@ -267,9 +324,20 @@ class DeliveryRouteView(ExerciseView):
                 surface, theme, letter(s), size=th.SIZE_SMALL - 6, bold=True, center=(x, y + r)
             )
             x += 2 * r + theme.px(12)
-        y += 2 * r + theme.px(18)
-        for stop, minutes_limit in spec.deadlines:
-            text = _("{stop}: within {n} min").format(stop=letter(stop), n=number(minutes_limit))
+        y += 2 * r + theme.px(12 if compact else 18)
+        notes = [
+            _("{stop}: within {n} min").format(stop=letter(stop), n=number(minutes_limit))
+            for stop, minutes_limit in spec.deadlines
+        ]
+        if spec.round_trip:
+            notes.append(_("End at the depot."))
+        line_gap = 1.1 if compact else 1.3
+        line_h = round(theme.font(th.SIZE_SMALL).get_linesize() * line_gap)
+        bottom = lay.undo.top - theme.px(6) if route is not None else p.bottom
+        for text in notes:
+            lines = len(wrap(theme, text, p.width, th.SIZE_SMALL))
+            if y + lines * line_h > bottom:
+                break  # only in a small picture: never draw over the buttons
             y = draw_paragraph(
                 surface,
                 theme,
@@ -277,15 +345,7 @@ class DeliveryRouteView(ExerciseView):
                 pygame.Rect(p.left, y, p.width, theme.px(80)),
                 size=th.SIZE_SMALL,
                 align_center=False,
-            )
-        if spec.round_trip:
-            y = draw_paragraph(
-                surface,
-                theme,
-                _("End at the depot."),
-                pygame.Rect(p.left, y, p.width, theme.px(80)),
-                size=th.SIZE_SMALL,
-                align_center=False,
+                line_gap=line_gap,
             )
         if route is not None:
             self._button(surface, theme, lay.undo, _("Undo"), len(route) > 1)
