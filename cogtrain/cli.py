@@ -101,7 +101,7 @@ def _run_program(settings, exit_after_frames: int | None = None) -> int:  # type
             pygame.display.set_caption(str(_("cogtrain – cognitive training")))
             pygame.key.set_repeat()  # no auto-repeat: one press is one answer
             app = App(MonotonicClock())
-            ProgramFlow(app, store).show_start()
+            ProgramFlow(app, store, profiles=_load_profiles()).show_start()
             app.run(max_frames=exit_after_frames)
             if exit_after_frames is not None:
                 print(f"frames drawn: {app.frames}", flush=True)
@@ -110,6 +110,17 @@ def _run_program(settings, exit_after_frames: int | None = None) -> int:  # type
     finally:
         store.close()
     return 0
+
+
+def _load_profiles():  # type: ignore[no-untyped-def]
+    """The training-plan profiles; a bad file is reported here and skipped, never fatal."""
+    import exercises
+    from cogtrain.training.plans import load_profiles
+
+    profiles = load_profiles(known_exercise_ids=[e.exercise_id for e in exercises.EXERCISES])
+    for err in profiles.errors:
+        print(f"cogtrain: skipped a training-plan profile: {err.message}", file=sys.stderr)
+    return profiles
 
 
 def _backups_folder(url) -> Path:  # type: ignore[no-untyped-def]
@@ -176,11 +187,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if cmd == "run":
             return _run_program(settings, args.exit_after_frames)
         if cmd == "screenshot":
-            from cogtrain.runtime.screenshots import parse_size, render_all
+            from cogtrain.runtime.screenshots import parse_size, render_all, render_session
 
             os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
             os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-            for path in render_all(args.out, parse_size(args.size), args.exercise):
+            size = parse_size(args.size)
+            for path in render_all(args.out, size, args.exercise):
+                print(path)
+            for path in render_session(args.out, size):
                 print(path)
             return 0
         if cmd == "db":

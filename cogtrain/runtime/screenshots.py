@@ -207,3 +207,129 @@ def render_all(
     finally:
         pygame.quit()
     return saved
+
+
+def _planned_driver(app: App, shoot: Callable[[str], None]):  # type: ignore[no-untyped-def]
+    """Plays a planned session (mostly right answers, first button everywhere) and shoots
+    the first frame of every screen it meets."""
+    seen: set[str] = set()
+    count = {"n": 0, "break_frames": 0, "last": None}
+
+    def screen_name(top: object) -> str:
+        name = type(top).__name__
+        title = getattr(top, "title", None)
+        return f"{name}:{title}" if title is not None else name
+
+    def driver(app: App) -> None:
+        from cogtrain.runtime.scenes.breaks import BreakScene
+        from cogtrain.runtime.scenes.message import MessageScene
+
+        top = app.top
+        if top is None:
+            return
+        name = screen_name(top)
+        if name not in seen and not isinstance(top, BlockScene):
+            seen.add(name)
+            app.step([])
+            shoot(name)
+        if isinstance(top, BlockScene):
+            runner = top.runner
+            if runner is None or not runner.accepting_input or runner.spec is None:
+                return
+            marker = (id(top), runner.trial_index)
+            if count["last"] == marker:
+                return
+            count["last"] = marker
+            if f"block:{top.info.exercise_id}:{top.practice}" not in seen:
+                seen.add(f"block:{top.info.exercise_id}:{top.practice}")
+                shoot(f"{top.info.exercise_id}{'_practice' if top.practice else ''}")
+            ok = count["n"] % 5 != 4
+            count["n"] += 1
+            rules = top.info.rules
+            spec = runner.spec
+            resp = (
+                rules.correct_response(spec)
+                if ok
+                else rules.error_response(spec, np.random.default_rng(count["n"]))
+            )
+            for e in top.view.events_for(resp, spec, top.content_rect(app.surface), app.theme):
+                pygame.event.post(e)
+            return
+        if isinstance(top, BreakScene):
+            count["break_frames"] += 1
+            if count["break_frames"] == 1:
+                app.clock.advance_ms(top.break_minutes * 60_000)  # type: ignore[attr-defined]
+                app.step([])
+                shoot("BreakScene_over")
+            pygame.event.post(_key_event(pygame.K_RETURN))
+            return
+        if isinstance(top, MessageScene) and str(top.title) == str(
+            _("The session is finished. Thank you for today!")
+        ):
+            app.running = False
+            return
+        if type(top).__name__ == "StrategyScene":
+            for k in (pygame.K_RETURN, pygame.K_UP, pygame.K_UP, pygame.K_UP, pygame.K_RETURN):
+                pygame.event.post(_key_event(k))
+            return
+        if type(top).__name__ == "TransferScene":
+            pygame.event.post(_key_event(pygame.K_TAB))
+        pygame.event.post(_key_event(pygame.K_RETURN))
+
+    return driver
+
+
+def render_session(out_dir: Path, size: tuple[int, int]) -> list[Path]:
+    """Walk a short planned session (home, check-in, blocks, breaks, end, continue-offer)
+    and save each screen the first time it appears."""
+    import dataclasses
+
+    import exercises
+    from cogtrain.training.plans import BreakRules, load_profiles
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lang = i18n.current_language()
+    saved: list[Path] = []
+    plans = load_profiles(known_exercise_ids=[e.exercise_id for e in exercises.EXERCISES])
+    plan = dataclasses.replace(
+        plans.get("jmo-standard"),
+        session_minutes=3,
+        block_minutes=1,
+        warm_up_minutes=1,
+        breaks=BreakRules(offer_every_minutes=1, break_minutes=3),
+    )
+    pygame.init()
+    try:
+        pygame.display.set_mode(size)
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Store.open(resolve_url(f"sqlite:///{tmp}/session.sqlite3"))
+            store.ensure_demo_participant()
+            app = App(ManualClock())
+            flow = ProgramFlow(app, store, plan_for=lambda p: plan, seed=5)
+            n = {"i": 0}
+
+            def shoot(name: str) -> None:
+                n["i"] += 1
+                safe = "".join(c if c.isalnum() else "_" for c in name)[:60]
+                path = out_dir / f"session_{n['i']:02d}_{safe}_{lang}_{size[0]}x{size[1]}.png"
+                pygame.image.save(app.surface, path)
+                saved.append(path)
+
+            flow.show_start()
+            app.run(driver=_planned_driver(app, shoot), max_frames=60_000)
+            # A session cut short (as by a power cut) is offered for continuing.
+            [p] = store.participants()
+            flow.pick(p)
+            flow.start_today()
+            for k in (pygame.K_3, pygame.K_1):
+                pygame.event.post(_key_event(k))
+                app.step(app._collect_immediate())
+            store.recover_interrupted()
+            flow.show_start()
+            flow.pick(p)
+            app.step([])
+            shoot("continue_offer")
+            store.close()
+    finally:
+        pygame.quit()
+    return saved

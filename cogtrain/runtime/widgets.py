@@ -45,7 +45,15 @@ class ButtonColumn:
         gap = theme.px(20)
         height = theme.px(76)
         if self.horizontal:
-            width = min(theme.px(380), (area.width - gap * (n - 1)) // max(n, 1))
+            # Wide enough for the longest label (Norwegian labels run long), never wider
+            # than a fair share of the row; a label that still does not fit is drawn
+            # smaller in draw().
+            pad = theme.px(28)
+            widest = max(
+                (theme.render(b.label, th.SIZE_BODY, bold=True).get_width() + 2 * pad)
+                for b in self.buttons
+            )
+            width = min(max(theme.px(380), widest), (area.width - gap * (n - 1)) // max(n, 1))
             total = width * n + gap * (n - 1)
             x = area.centerx - total // 2
             for b in self.buttons:
@@ -103,11 +111,14 @@ class ButtonColumn:
                 pygame.draw.rect(
                     surface, th.FOCUS, ring, width=theme.px(4), border_radius=radius + theme.px(6)
                 )
+            size = th.SIZE_BODY
+            if theme.render(b.label, size, bold=True).get_width() > b.rect.width - theme.px(16):
+                size = th.SIZE_SMALL
             draw_line(
                 surface,
                 theme,
                 b.label,
-                size=th.SIZE_BODY,
+                size=size,
                 color=color,
                 bold=True,
                 center=b.rect.center,
