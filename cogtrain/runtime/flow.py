@@ -110,6 +110,7 @@ class ProgramFlow:
         self.participant: ParticipantInfo | None = None
         self.current: _Today | None = None
         self._checkin_rested: int | None = None
+        self._instruction_ms = 0.0
         self.app.error_handler = self.show_error
 
     # -- plans ------------------------------------------------------------------------
@@ -317,16 +318,22 @@ class ProgramFlow:
         example = rules.new_trial(level, np.random.default_rng(EXAMPLE_SEED), ())
         cur = self.current
         needs_practice = cur.todo is None or info.exercise_id not in (cur.practised or set())
-        self.app.replace(
-            InstructionsScene(
-                _(info.title),
-                [_(p) for p in info.instructions],
-                self._view(),
-                example,
-                on_done=self.practice if needs_practice else self.block,
-                make_pause=self.make_pause,
-            )
+        next_step = self.practice if needs_practice else self.block
+
+        def done() -> None:
+            self._instruction_ms = scene.active_ms(self.app.clock.now_ns())
+            next_step()
+
+        scene = InstructionsScene(
+            _(info.title),
+            [_(p) for p in info.instructions],
+            self._view(),
+            example,
+            on_done=done,
+            make_pause=self.make_pause,
+            done_label=None if needs_practice else _("Start"),
         )
+        self.app.replace(scene)
 
     def _view(self) -> ExerciseView:
         assert self.current is not None
@@ -363,7 +370,13 @@ class ProgramFlow:
             on_done=on_done,
             make_pause=self.make_pause,
             plan_index=self._plan_index(),
+            instruction_ms=self._take_instruction_ms(),
         )
+
+    def _take_instruction_ms(self) -> float:
+        """The instruction time just read, given to the next block once."""
+        ms, self._instruction_ms = self._instruction_ms, 0.0
+        return ms
 
     def block_end(self, result: BlockResult) -> None:
         self.app.replace(BlockEndScene(result, on_next=lambda: self.ask_strategies(result)))

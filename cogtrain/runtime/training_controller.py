@@ -69,6 +69,7 @@ class TrainingController:
         *,
         practice: bool,
         plan_index: int | None = None,
+        instruction_ms: float = 0.0,
         now: datetime | None = None,
     ) -> BlockContext:
         """Start a block. Practice runs one level below the current one, without adapting."""
@@ -87,6 +88,7 @@ class TrainingController:
             start=state,
             start_level=start_level,
             plan_index=plan_index,
+            instruction_ms=instruction_ms,
             now=now,
         )
         return BlockContext(

@@ -117,6 +117,9 @@ class Block(Base):
     end_value: Mapped[float | None] = mapped_column(Double, default=None)
     end_level: Mapped[int | None] = mapped_column(Integer, default=None)
     paused_ms: Mapped[float] = mapped_column(Double, default=0.0)
+    # Time spent reading the instructions just before this block (pauses excluded):
+    # training time, counted in ``active_ms`` when the block ends or is recovered.
+    instruction_ms: Mapped[float] = mapped_column(Double, default=0.0)
     active_ms: Mapped[float | None] = mapped_column(Double, default=None)
     n_trials: Mapped[int | None] = mapped_column(Integer, default=None)
     n_correct: Mapped[int | None] = mapped_column(Integer, default=None)

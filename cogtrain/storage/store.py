@@ -74,6 +74,7 @@ class BlockRow:
     n_correct: int | None
     active_ms: float | None
     paused_ms: float
+    instruction_ms: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -491,10 +492,12 @@ class Store:
         start: StaircaseState,
         start_level: int,
         plan_index: int | None = None,
+        instruction_ms: float = 0.0,
         now: datetime | None = None,
     ) -> uuid.UUID:
         with self._tx() as s:
             b = Block(
+                instruction_ms=max(0.0, instruction_ms),
                 session_id=session_id,
                 exercise_id=exercise_id,
                 plan_index=plan_index,
@@ -578,7 +581,10 @@ class Store:
         end_level: int | None,
         now: datetime | None = None,
     ) -> BlockRow:
-        """Close a block; for a scored block also store the level it ended at."""
+        """Close a block; for a scored block also store the level it ended at.
+
+        ``active_ms`` is the block's own training time; the instruction time stored at
+        its start is added to it here."""
         now = now or utcnow()
         with self._tx() as s:
             b = s.get_one(Block, block_id)
@@ -590,7 +596,7 @@ class Store:
             ).one()
             b.status = status
             b.ended_at = now
-            b.active_ms = active_ms
+            b.active_ms = active_ms + (b.instruction_ms or 0.0)
             b.n_trials = int(n_trials)
             b.n_correct = int(n_correct)
             if end_state is not None:
@@ -702,7 +708,7 @@ class Store:
                     b.ended_at = end_at
                     b.n_trials = len(trials)
                     b.n_correct = sum(1 for t in trials if t.correct)
-                    b.active_ms = max(0.0, wall_ms - b.paused_ms)
+                    b.active_ms = max(0.0, wall_ms - b.paused_ms) + (b.instruction_ms or 0.0)
                     if trials:
                         b.end_value = trials[-1].staircase_after
                         if not b.is_practice:
@@ -776,4 +782,5 @@ def _block_row(b: Block) -> BlockRow:
         n_correct=b.n_correct,
         active_ms=b.active_ms,
         paused_ms=b.paused_ms,
+        instruction_ms=b.instruction_ms or 0.0,
     )

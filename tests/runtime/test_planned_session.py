@@ -69,6 +69,9 @@ def test_a_short_planned_session_runs_every_block_with_breaks(app: App, store: S
     # and they are not training time.
     assert player.seen.count("BreakScene") == 2
     assert session.break_ms == pytest.approx(2 * 120 * 1000 / 60, abs=50)
+    # Reading the instructions counted, once, with the block that followed them.
+    assert all(b.instruction_ms > 0 for b in blocks if b.is_practice)
+    assert all(b.instruction_ms == 0 for b in scored)
     total_active = sum(b.active_ms for b in blocks)
     assert store.active_ms_of(p.id) == pytest.approx(total_active)
     # The goodbye screen: time today, toward 40 hours, and what went well.

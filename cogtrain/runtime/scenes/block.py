@@ -36,9 +36,11 @@ class BlockScene(Scene):
         on_done: Callable[[BlockResult], None],
         make_pause: Callable[[], Scene],
         plan_index: int | None = None,
+        instruction_ms: float = 0.0,
     ) -> None:
         super().__init__()
         self.plan_index = plan_index
+        self.instruction_ms = instruction_ms
         self.controller = controller
         self.info = info
         self.view = view
@@ -63,6 +65,7 @@ class BlockScene(Scene):
             self.info.rules,
             practice=self.practice,
             plan_index=self.plan_index,
+            instruction_ms=self.instruction_ms,
             now=app.clock.to_utc(app.clock.now_ns()),
         )
         limits = RunnerLimits(

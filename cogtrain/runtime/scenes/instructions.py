@@ -39,7 +39,35 @@ class InstructionsScene(Scene):
         self.make_pause = make_pause
         self.done_label = done_label or _("Start the practice round")
         self.page = 0
+        self._entered_ns: int | None = None
+        self._paused_at_ns: int | None = None
+        self._paused_ns = 0
         self._build_buttons()
+
+    # Reading the instructions is training time (pauses are not): the flow hands this
+    # to the block that follows, which counts it.
+
+    def enter(self, app) -> None:  # type: ignore[no-untyped-def]
+        super().enter(app)
+        if self._entered_ns is None:
+            self._entered_ns = app.clock.now_ns()
+
+    def on_pause(self, now_ns: int) -> None:
+        self._paused_at_ns = now_ns
+
+    def on_resume(self, now_ns: int) -> None:
+        if self._paused_at_ns is not None:
+            self._paused_ns += now_ns - self._paused_at_ns
+            self._paused_at_ns = None
+
+    def active_ms(self, now_ns: int) -> float:
+        """Time on these pages so far, pauses excluded."""
+        if self._entered_ns is None:
+            return 0.0
+        paused = self._paused_ns + (
+            now_ns - self._paused_at_ns if self._paused_at_ns is not None else 0
+        )
+        return max(0, now_ns - self._entered_ns - paused) / 1_000_000
 
     def _build_buttons(self) -> None:
         last = self.page == len(self.pages) - 1

@@ -1,5 +1,6 @@
 """Training plans in sessions: the participant's plan, the session's composed blocks,
-which planned block each block trains, break time, and interruptions (for resume).
+which planned block each block trains, the instruction time before it (training time),
+break time, and interruptions (for resume).
 
 Revision ID: 0004
 Revises: 0003
@@ -33,10 +34,14 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("block") as batch:
         batch.add_column(sa.Column("plan_index", sa.Integer(), nullable=True))
+        batch.add_column(
+            sa.Column("instruction_ms", sa.Double(), nullable=False, server_default="0")
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("block") as batch:
+        batch.drop_column("instruction_ms")
         batch.drop_column("plan_index")
     with op.batch_alter_table("training_session") as batch:
         batch.drop_column("n_interruptions")
