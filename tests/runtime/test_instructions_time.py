@@ -45,3 +45,30 @@ def test_instruction_time_excludes_pauses(app: App) -> None:
     clock.advance_ms(500.25)
     scene.on_done()
     assert done == [pytest.approx(1500.25)]
+
+
+def test_block_counter_names_the_task_on_screen() -> None:
+    from cogtrain.runtime.scenes.block import BlockScene
+    from cogtrain.training.block import BlockConfig
+
+    def scene(config: BlockConfig, practice: bool) -> BlockScene:
+        info = exercises.get("symbol_coding")
+        return BlockScene(
+            None,  # type: ignore[arg-type]  (the counter needs no controller)
+            info,
+            None,  # type: ignore[arg-type]
+            config,
+            practice=practice,
+            on_done=lambda r: None,
+            make_pause=lambda: None,  # type: ignore[arg-type,return-value]
+        )
+
+    counted = scene(BlockConfig(max_trials=30, practice_trials=4), practice=False)
+    assert counted.counter_text(0, False) == "Oppgave 1 av 30"
+    assert counted.counter_text(1, True) == "Oppgave 1 av 30"  # feedback on task 1
+    assert counted.counter_text(1, False) == "Oppgave 2 av 30"
+    assert counted.counter_text(30, True) == "Oppgave 30 av 30"
+    timed = scene(BlockConfig(max_trials=100_000, show_trial_count=False), practice=False)
+    assert timed.counter_text(41, False) == "Oppgave 42"
+    practice = scene(BlockConfig(max_trials=100_000, show_trial_count=False), practice=True)
+    assert practice.counter_text(2, True) == "Oppgave 2 av 4"

@@ -129,6 +129,15 @@ class BlockScene(Scene):
             self.runner.resume(now_ns)
         self._finish("closed", now_ns)
 
+    def counter_text(self, trials_ended: int, in_feedback: bool) -> Msg:
+        """ "Task 3 of 30" (or "Task 3" in a block that ends on time). During feedback it
+        still names the task just answered, not the next one."""
+        total = self.config.practice_trials if self.practice else self.config.max_trials
+        shown = max(1, trials_ended if in_feedback else trials_ended + 1)
+        if self.practice or self.config.show_trial_count:
+            return _("Task {n} of {total}").format(n=number(min(shown, total)), total=number(total))
+        return _("Task {n}").format(n=number(shown))
+
     def content_rect(self, surface: pygame.Surface) -> pygame.Rect:
         assert self.app is not None
         area = margins(surface, self.app.theme)
@@ -177,13 +186,7 @@ class BlockScene(Scene):
             color=th.MUTED,
             topleft=(area.left, area.top - theme.px(20)),
         )
-        total = self.config.practice_trials if self.practice else self.config.max_trials
-        if self.practice or self.config.show_trial_count:
-            progress = _("Task {n} of {total}").format(
-                n=number(min(runner.trial_index + 1, total)), total=number(total)
-            )
-        else:
-            progress = _("Task {n}").format(n=number(runner.trial_index + 1))
+        progress = self.counter_text(runner.trial_index, runner.phase is Phase.FEEDBACK)
         p = theme.render(progress, th.SIZE_SMALL, color=th.MUTED)
         surface.blit(p, p.get_rect(topright=(area.right, area.top - theme.px(20))))
         content = self.content_rect(surface)
