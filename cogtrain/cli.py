@@ -62,7 +62,85 @@ def _parser() -> argparse.ArgumentParser:
     reset = lv_sub.add_parser("reset", help="start an exercise again from level 1")
     reset.add_argument("--participant", required=True, help="participant code")
     reset.add_argument("--exercise", required=True, help="exercise id, e.g. symbol_coding")
+    plan = sub.add_parser("plan", help="a participant's training plan")
+    plan_sub = plan.add_subparsers(dest="plan_command", required=True)
+    show = plan_sub.add_parser("show", help="print the plan a participant trains")
+    show.add_argument("--participant", required=True, help="participant code")
+    pset = plan_sub.add_parser("set", help="give a participant a profile (and overrides)")
+    pset.add_argument("--participant", required=True, help="participant code")
+    pset.add_argument("--profile", required=True, help="profile id, e.g. jmo-standard")
+    pset.add_argument(
+        "--overrides",
+        type=Path,
+        default=None,
+        help="TOML file with this participant's changes (session_minutes, "
+        "sessions_per_week, training_days, exclude, warm_up)",
+    )
     return p
+
+
+def _participant_by_code(store, code: str):  # type: ignore[no-untyped-def]
+    match = [p for p in store.participants(active_only=False) if p.code == code]
+    if not match:
+        raise CogtrainError(
+            f"No participant has the code {code!r}.",
+            hint="Check the code (it is case-sensitive).",
+        )
+    return match[0]
+
+
+def _plan_command(database: str | None, args) -> int:  # type: ignore[no-untyped-def]
+    """Show or set a participant's plan. Everything is checked before anything is stored."""
+    import tomllib
+
+    import exercises
+    from cogtrain.training.plans import apply_overrides, parse_overrides
+
+    known = [e.exercise_id for e in exercises.EXERCISES]
+    profiles = _load_profiles()
+    store = _open_store(database)
+    try:
+        p = _participant_by_code(store, args.participant)
+        if args.plan_command == "set":
+            plan = profiles.get(args.profile)
+            raw = None
+            if args.overrides is not None:
+                source = str(args.overrides)
+                try:
+                    raw = tomllib.loads(args.overrides.read_text(encoding="utf-8"))
+                except OSError as exc:
+                    raise CogtrainError(
+                        f"Cannot read {source}: {exc.strerror}.",
+                        hint="Check the path and that the file can be read.",
+                    ) from exc
+                except tomllib.TOMLDecodeError as exc:
+                    raise CogtrainError(
+                        f"{source} is not valid TOML: {exc}.",
+                        hint="Fix the line named above; nothing was changed.",
+                    ) from exc
+                overrides = parse_overrides(raw, source=source, known_exercise_ids=known)
+                apply_overrides(plan, overrides, known_exercise_ids=known)  # fits together?
+            store.set_participant_plan(p.id, plan.profile_id, raw)
+            p = _participant_by_code(store, args.participant)
+        plan = profiles.get(p.plan_profile)
+        if p.plan_overrides:
+            overrides = parse_overrides(
+                p.plan_overrides, source=f"overrides of {p.code}", known_exercise_ids=known
+            )
+            plan = apply_overrides(plan, overrides, known_exercise_ids=known)
+        days = ", ".join(
+            ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[d - 1] for d in plan.training_days
+        )
+        print(f"{p.code}: {plan.profile_id} ({plan.name('en')})")
+        print(f"  {plan.total_hours:g} hours, {plan.sessions_per_week} sessions a week ({days})")
+        print(f"  sessions of {plan.session_minutes} min, blocks of {plan.block_minutes} min")
+        if plan.exclude:
+            print(f"  excluded: {', '.join(plan.exclude)}")
+        if p.plan_overrides:
+            print(f"  overrides: {', '.join(sorted(p.plan_overrides))}")
+        return 0
+    finally:
+        store.close()
 
 
 def _open_store(database: str | None):  # type: ignore[no-untyped-def]
@@ -230,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             aside = restore(resolve_url(settings.database_url), args.file)
             print(f"Restored from {args.file}. The previous database was kept as {aside}.")
             return 0
+        if cmd == "plan":
+            return _plan_command(settings.database_url, args)
         if cmd == "levels":
             return _levels_reset(settings.database_url, args.participant, args.exercise)
     except CogtrainError as exc:

@@ -107,3 +107,41 @@ def test_program_starts_creates_demo_and_draws(tmp_path: Path) -> None:
 
     with sqlite3.connect(db) as raw:
         assert raw.execute("select code from participant").fetchall() == [("DEMO-01",)]
+
+
+def test_plan_set_and_show_with_overrides(
+    tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cogtrain.storage.engine import resolve_url
+    from cogtrain.storage.store import Store
+
+    s = Store.open(resolve_url(db_url))
+    s.add_participant("P-0427")
+    s.close()
+    good = tmp_path / "p0427.toml"
+    good.write_text('session_minutes = 45\nexclude = ["reaction"]\n', encoding="utf-8")
+    base = ["--database", db_url, "plan"]
+    assert main([*base, "set", "--participant", "P-0427", "--profile", "attention-focus",
+                 "--overrides", str(good)]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "P-0427: attention-focus" in out and "sessions of 45 min" in out
+    assert "excluded: reaction" in out
+
+    # Bad overrides, an unknown profile, an unknown code: refused, nothing changed.
+    bad = tmp_path / "bad.toml"
+    bad.write_text("session_minutes = 7\n", encoding="utf-8")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("session_minutes = \n", encoding="utf-8")
+    for args, says in [
+        (["--profile", "jmo-standard", "--overrides", str(bad)], "15 to 90"),
+        (["--profile", "jmo-standard", "--overrides", str(broken)], "not valid TOML"),
+        (["--profile", "jmo-standard", "--overrides", str(tmp_path / "none.toml")], "Cannot read"),
+        (["--profile", "nope"], "no profile 'nope'"),
+    ]:
+        assert main([*base, "set", "--participant", "P-0427", *args]) == 2
+        assert says in capsys.readouterr().err
+    assert main([*base, "set", "--participant", "P-9", "--profile", "jmo-standard"]) == 2
+    assert "No participant has the code 'P-9'" in capsys.readouterr().err
+    assert main([*base, "show", "--participant", "P-0427"]) == 0
+    out = capsys.readouterr().out
+    assert "P-0427: attention-focus" in out and "sessions of 45 min" in out

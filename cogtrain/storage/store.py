@@ -201,6 +201,15 @@ class Store:
             s.flush()
             return _participant_info(p)
 
+    def set_participant_plan(
+        self, participant_id: uuid.UUID, profile_id: str, overrides: dict[str, Any] | None
+    ) -> None:
+        """Give the participant a plan profile and (checked) overrides, or none."""
+        with self._tx() as s:
+            p = s.get_one(Participant, participant_id)
+            p.plan_profile = profile_id
+            p.plan_overrides = dict(overrides) if overrides else None
+
     def ensure_demo_participant(self) -> ParticipantInfo | None:
         """Create ``DEMO-01`` when the database has no participants at all."""
         with self._tx() as s:

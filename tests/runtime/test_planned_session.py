@@ -132,3 +132,23 @@ def test_home_screen_shows_hours_and_next_session(app: App, store: Store) -> Non
     lines = [str(x) for x in top.paragraphs]
     assert lines[0] == "Du har trent 0,0 av 40 timer."
     assert lines[-1].startswith("Neste planlagte økt etter i dag:")
+
+
+def test_plan_of_applies_overrides_and_never_blocks_training(app: App, store: Store) -> None:
+    p = store.add_participant("P-7", plan_profile="short-sessions")
+    flow = ProgramFlow(app, store)
+    assert flow.plan_of(p).session_minutes == 30
+    store.set_participant_plan(
+        p.id, "short-sessions", {"session_minutes": 45, "exclude": ["reaction"]}
+    )
+    [p] = [x for x in store.participants() if x.code == "P-7"]
+    plan = flow.plan_of(p)
+    assert (plan.profile_id, plan.session_minutes) == ("short-sessions", 45)
+    assert not plan.allows("reaction")
+    # A damaged override or a profile that no longer exists: the participant still trains.
+    store.set_participant_plan(p.id, "short-sessions", {"session_minutes": "lots"})
+    [p] = [x for x in store.participants() if x.code == "P-7"]
+    assert flow.plan_of(p).session_minutes == 30
+    store.set_participant_plan(p.id, "retired-profile", None)
+    [p] = [x for x in store.participants() if x.code == "P-7"]
+    assert flow.plan_of(p).profile_id == "jmo-standard"
