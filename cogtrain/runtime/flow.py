@@ -65,7 +65,8 @@ from cogtrain.training.session_summary import ScoredBlock, went_well
 
 EXAMPLE_SEED = 20261124  # instruction pictures are the same every time
 FALLBACK_PROFILE = "jmo-standard"
-MANY_TRIALS = 100_000  # planned blocks end on time, not on a trial count
+MANY_TRIALS = 100_000
+NOTE_SHOWN_CHARS = 110  # planned blocks end on time, not on a trial count
 
 
 @dataclass
@@ -511,10 +512,13 @@ class ProgramFlow:
             else:
                 lines.append(_("Went well today: {exercise}.").format(exercise=title))
         helped: list[str] = []
+        notes: list[str] = []
         for b in rows:
             r = self.store.reflection_of(b.id)
             if r is not None:
                 helped.extend(x for x in r.strategies if x not in helped)
+                if r.transfer_note:
+                    notes.append(r.transfer_note)
         if helped:
             labels = dict(STRATEGIES)
             lines.append(
@@ -522,6 +526,13 @@ class ProgramFlow:
                     list=data(", ".join(_(labels[x]) for x in helped))
                 )
             )
+        if notes:  # the participant's own words, the latest, kept to one or two lines
+            note = (
+                notes[-1]
+                if len(notes[-1]) <= NOTE_SHOWN_CHARS
+                else (notes[-1][: NOTE_SHOWN_CHARS - 1].rstrip() + "…")
+            )
+            lines.append(_("About work, you wrote: “{note}”").format(note=data(note)))
         return lines
 
     def show_error(self, exc: CogtrainError) -> None:

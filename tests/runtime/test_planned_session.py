@@ -44,7 +44,7 @@ def play(app: App, store: Store, player: SessionPlayer, plan=None, seed: int = 3
 
 def test_a_short_planned_session_runs_every_block_with_breaks(app: App, store: Store) -> None:
     store.ensure_demo_participant()
-    player = SessionPlayer()
+    player = SessionPlayer(note="Når jeg plukker ordre på lageret")
     play(app, store, player)
 
     assert player.finished_lines is not None, player.seen[-12:]
@@ -79,6 +79,7 @@ def test_a_short_planned_session_runs_every_block_with_breaks(app: App, store: S
     assert lines[1].endswith("av 40 timer.")
     assert any(line.startswith("Bra i dag:") for line in lines), lines
     assert any("Si det høyt" in line for line in lines), lines
+    assert lines[-1] == "Om jobben skrev du: «Når jeg plukker ordre på lageret»"
 
 
 def test_the_session_plan_is_stored_with_the_session(app: App, store: Store) -> None:

@@ -55,8 +55,15 @@ def short_plan(
 
 
 class SessionPlayer:
-    def __init__(self, *, resume: bool | None = None, checkin: tuple[int, int] = (3, 1)) -> None:
+    def __init__(
+        self,
+        *,
+        resume: bool | None = None,
+        checkin: tuple[int, int] = (3, 1),
+        note: str | None = None,
+    ) -> None:
         self.resume = resume
+        self.note = note
         self.checkin = checkin
         self.rng = np.random.default_rng(7)
         self.seen: list[str] = []
@@ -90,7 +97,9 @@ class SessionPlayer:
                 key(pygame.K_UP)  # wraps round to "Next"
             key(pygame.K_RETURN)
         elif isinstance(top, TransferScene):
-            key(pygame.K_TAB)  # leave the (empty) field; focus "Go on"
+            if self.note is not None:
+                pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=self.note))
+            key(pygame.K_TAB)  # leave the field; focus "Go on"
             key(pygame.K_RETURN)
         elif isinstance(top, MessageScene):
             title = str(top.title)
