@@ -65,8 +65,8 @@ from cogtrain.training.session_summary import ScoredBlock, went_well
 
 EXAMPLE_SEED = 20261124  # instruction pictures are the same every time
 FALLBACK_PROFILE = "jmo-standard"
-MANY_TRIALS = 100_000
-NOTE_SHOWN_CHARS = 110  # planned blocks end on time, not on a trial count
+MANY_TRIALS = 100_000  # planned blocks end on time, not on a trial count
+NOTE_SHOWN_CHARS = 90  # the participant's note on the end screen: one or two lines
 
 
 @dataclass
@@ -527,11 +527,9 @@ class ProgramFlow:
                 )
             )
         if notes:  # the participant's own words, the latest, kept to one or two lines
-            note = (
-                notes[-1]
-                if len(notes[-1]) <= NOTE_SHOWN_CHARS
-                else (notes[-1][: NOTE_SHOWN_CHARS - 1].rstrip() + "…")
-            )
+            note = notes[-1]
+            if len(note) > NOTE_SHOWN_CHARS:  # cut at a word, so no word is broken
+                note = note[:NOTE_SHOWN_CHARS].rsplit(" ", 1)[0].rstrip(" ,.;:") + " …"
             lines.append(_("About work, you wrote: “{note}”").format(note=data(note)))
         return lines
 
