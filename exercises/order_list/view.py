@@ -19,11 +19,18 @@ from cogtrain.runtime import theme as th
 from cogtrain.runtime.exercise_view import ExerciseView
 from cogtrain.runtime.text import draw_line, wrap
 from cogtrain.training.exercise import Outcome, Response
+from exercises._shared.sequence_input import (
+    UNDO_KEYS,
+    add_pick,
+    click_events,
+    control_row,
+    draw_progress_dots,
+    draw_undo_box,
+)
 from exercises.order_list.rules import ITEM_NAMES, OrderTrial
 
 DIGIT_KEYS: dict[int, int] = {getattr(pygame, f"K_{d}"): d for d in range(1, 10)}
 DIGIT_KEYS.update({getattr(pygame, f"K_KP{d}"): d for d in range(1, 10)})
-UNDO_KEYS = (pygame.K_BACKSPACE, pygame.K_DELETE)
 # The last part of each item's time in "one at a time" mode is blank, so that two
 # items never run into each other.
 BLANK_MS = 300.0
@@ -85,14 +92,11 @@ class OrderListView(ExerciseView):
 
     def _layout(self, rect: pygame.Rect, theme: th.Theme, n_tiles: int) -> ShelfLayout:
         prompt_y = rect.top + theme.px(22)
-        row_h = theme.px(56)
-        row_top = rect.top + theme.px(52)
-        undo_w = min(theme.px(200), rect.width // 4)
-        undo = pygame.Rect(rect.right - undo_w, row_top, undo_w, row_h)
+        dots_y, undo = control_row(rect, theme)
         gap = theme.px(14)
         cols = COLUMNS.get(n_tiles, 3)
         rows = -(-n_tiles // cols)
-        area_top = row_top + row_h + theme.px(24)
+        area_top = undo.bottom + theme.px(24)
         area_h = rect.bottom - theme.px(10) - area_top  # room for the last shelf plank
         tile_h = min(theme.px(130), (area_h - gap * (rows - 1)) // rows)
         tile_w = min(theme.px(290), (rect.width - gap * (cols - 1)) // cols)
@@ -106,7 +110,7 @@ class OrderListView(ExerciseView):
             tiles.append(
                 pygame.Rect(x0 + c * (tile_w + gap), y0 + r * (tile_h + gap), tile_w, tile_h)
             )
-        return ShelfLayout(prompt_y, row_top + row_h // 2, undo, tiles)
+        return ShelfLayout(prompt_y, dots_y, undo, tiles)
 
     # -- drawing ----------------------------------------------------------------------
 
@@ -242,35 +246,19 @@ class OrderListView(ExerciseView):
         )
         self._draw_prompt(surface, rect, theme, prompt)
         # How many picks so far: one dot per item on the order.
-        r = theme.px(11)
-        gap = theme.px(34)
-        x0 = rect.centerx - (spec.span - 1) * gap // 2
-        for i in range(spec.span):
-            center = (x0 + i * gap, lay.dots_y)
-            if i < len(picks):
-                pygame.draw.circle(surface, th.ACCENT, center, r)
-            else:
-                pygame.draw.circle(surface, th.MUTED, center, r, width=max(2, theme.px(3)))
+        draw_progress_dots(surface, theme, rect.centerx, lay.dots_y, spec.span, len(picks))
         # Undo: quiet until there is something to take back.
-        radius = theme.px(12)
-        active = bool(picks)
-        pygame.draw.rect(surface, th.PANEL, lay.undo, border_radius=radius)
-        pygame.draw.rect(
-            surface,
-            th.ACCENT if active else th.PANEL_BORDER,
-            lay.undo,
-            width=theme.px(3),
-            border_radius=radius,
-        )
+        undo_color = draw_undo_box(surface, theme, lay.undo, active=bool(picks))
         draw_fitted(
             surface,
             theme,
             _("Undo"),
             lay.undo.inflate(-theme.px(12), 0),
             bold=True,
-            color=th.ACCENT if active else th.MUTED,
+            color=undo_color,
             sizes=(th.SIZE_BODY, th.SIZE_SMALL),
         )
+        radius = theme.px(12)
         # A shelf plank under each row of products.
         for tile in lay.tiles:
             if tile.left == lay.tiles[0].left:
@@ -364,12 +352,7 @@ class OrderListView(ExerciseView):
     # -- input --------------------------------------------------------------------------
 
     def _pick(self, item: str, spec: OrderTrial, via: str) -> Response | None:
-        if item in self.picks:
-            return None
-        self.picks.append(item)
-        if len(self.picks) < spec.span:
-            return None
-        return Response(answer={"picks": list(self.picks), "via": via})
+        return add_pick(self.picks, item, spec.span, "picks", via)
 
     def response_from_event(
         self, event: pygame.event.Event, spec: OrderTrial, rect: pygame.Rect, theme: th.Theme
@@ -396,12 +379,9 @@ class OrderListView(ExerciseView):
         if response.answer is None:
             return []
         lay = self._layout(rect, theme, len(spec.shelf))
-        events = []
-        for item in response.answer["picks"]:
-            pos = lay.tiles[spec.shelf.index(item)].center
-            events.append(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
-            events.append(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
-        return events
+        return click_events(
+            lay.tiles[spec.shelf.index(item)].center for item in response.answer["picks"]
+        )
 
     def practice_hint(self, spec: OrderTrial, outcome: Outcome) -> Msg | None:
         if outcome.correct:

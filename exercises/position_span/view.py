@@ -17,9 +17,16 @@ from cogtrain.runtime import theme as th
 from cogtrain.runtime.exercise_view import ExerciseView
 from cogtrain.runtime.text import draw_line
 from cogtrain.training.exercise import Outcome, Response
+from exercises._shared.sequence_input import (
+    UNDO_KEYS,
+    add_pick,
+    click_events,
+    control_row,
+    draw_progress_dots,
+    draw_undo_box,
+)
 from exercises.position_span.rules import SpanTrial
 
-UNDO_KEYS = (pygame.K_BACKSPACE, pygame.K_DELETE)
 TAP_KEYS = (pygame.K_SPACE, pygame.K_RETURN, pygame.K_KP_ENTER)
 MOVES = {
     pygame.K_LEFT: (0, -1),
@@ -62,15 +69,12 @@ class PositionSpanView(ExerciseView):
         return bins
 
     def _layout(self, rect: pygame.Rect, theme: th.Theme, grid: int) -> BoardLayout:
-        row_h = theme.px(56)
-        row_top = rect.top + theme.px(52)
-        undo_w = min(theme.px(200), rect.width // 4)
-        undo = pygame.Rect(rect.right - undo_w, row_top, undo_w, row_h)
-        top = row_top + row_h + theme.px(20)
+        dots_y, undo = control_row(rect, theme)
+        top = undo.bottom + theme.px(20)
         side = min(rect.bottom - top, rect.width)
         frame = pygame.Rect(0, 0, side, side)
         frame.midtop = (rect.centerx, top)
-        return BoardLayout(row_top + row_h // 2, undo, frame, self._bins(frame, theme, grid))
+        return BoardLayout(dots_y, undo, frame, self._bins(frame, theme, grid))
 
     # -- drawing ----------------------------------------------------------------------
 
@@ -139,25 +143,8 @@ class PositionSpanView(ExerciseView):
         span: int,
         n_taps: int,
     ) -> None:
-        r = theme.px(11)
-        gap = theme.px(34)
-        x0 = rect.centerx - (span - 1) * gap // 2
-        for i in range(span):
-            center = (x0 + i * gap, lay.dots_y)
-            if i < n_taps:
-                pygame.draw.circle(surface, th.ACCENT, center, r)
-            else:
-                pygame.draw.circle(surface, th.MUTED, center, r, width=max(2, theme.px(3)))
-        radius = theme.px(12)
-        active = n_taps > 0
-        pygame.draw.rect(surface, th.PANEL, lay.undo, border_radius=radius)
-        pygame.draw.rect(
-            surface,
-            th.ACCENT if active else th.PANEL_BORDER,
-            lay.undo,
-            width=theme.px(3),
-            border_radius=radius,
-        )
+        draw_progress_dots(surface, theme, rect.centerx, lay.dots_y, span, n_taps)
+        undo_color = draw_undo_box(surface, theme, lay.undo, active=n_taps > 0)
         label = _("Undo")
         fits = theme.font(th.SIZE_BODY, bold=True).size(label)[0] <= lay.undo.width - theme.px(16)
         draw_line(
@@ -166,7 +153,7 @@ class PositionSpanView(ExerciseView):
             label,
             size=th.SIZE_BODY if fits else th.SIZE_SMALL,
             bold=True,
-            color=th.ACCENT if active else th.MUTED,
+            color=undo_color,
             center=lay.undo.center,
         )
 
@@ -236,12 +223,7 @@ class PositionSpanView(ExerciseView):
     # -- input --------------------------------------------------------------------------
 
     def _tap(self, cell: int, spec: SpanTrial, via: str) -> Response | None:
-        if cell in self.taps:
-            return None
-        self.taps.append(cell)
-        if len(self.taps) < spec.span:
-            return None
-        return Response(answer={"taps": list(self.taps), "via": via})
+        return add_pick(self.taps, cell, spec.span, "taps", via)
 
     def response_from_event(
         self, event: pygame.event.Event, spec: SpanTrial, rect: pygame.Rect, theme: th.Theme
@@ -278,12 +260,7 @@ class PositionSpanView(ExerciseView):
         if response.answer is None:
             return []
         lay = self._layout(rect, theme, spec.grid)
-        events = []
-        for cell in response.answer["taps"]:
-            pos = lay.bins[int(cell)].center
-            events.append(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
-            events.append(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
-        return events
+        return click_events(lay.bins[int(cell)].center for cell in response.answer["taps"])
 
     def practice_hint(self, spec: SpanTrial, outcome: Outcome) -> Msg | None:
         if outcome.correct:

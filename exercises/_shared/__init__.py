@@ -1,0 +1,1 @@
+"""Code shared by several exercises' views (pygame); not an exercise, never registered."""
