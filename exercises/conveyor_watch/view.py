@@ -18,6 +18,14 @@ from cogtrain.runtime import theme as th
 from cogtrain.runtime.exercise_view import ExerciseView
 from cogtrain.runtime.text import draw_line
 from cogtrain.training.exercise import Outcome, Response
+from exercises._shared.stream_view import (
+    COVER_EDGE,
+    draw_action_button,
+    draw_belt,
+    draw_covers,
+    fit_size,
+    space_press,
+)
 from exercises.conveyor_watch.rules import LOOKALIKE_MARKS, TARGET_MARK, ConveyorTrial
 
 PRESS_KEYS = (pygame.K_SPACE, pygame.K_RETURN, pygame.K_KP_ENTER)
@@ -26,10 +34,6 @@ PRESS_KEYS = (pygame.K_SPACE, pygame.K_RETURN, pygame.K_KP_ENTER)
 CARDBOARD = (207, 172, 122)
 CARDBOARD_EDGE = (140, 108, 66)
 TAPE = (226, 203, 160)
-BELT = (96, 104, 118)
-BELT_STRIPE = (128, 136, 150)
-COVER = (206, 211, 220)
-COVER_EDGE = (150, 158, 172)
 KEY_FACE = (232, 235, 240)
 SLIDE_OUT_MS = 260.0
 # The upper half of an ellipse, left to right (the umbrella's canopy).
@@ -126,26 +130,9 @@ def draw_keycap(surface: pygame.Surface, theme: th.Theme, rect: pygame.Rect, lab
     draw_line(surface, theme, label, size=th.SIZE_BODY, color=th.TEXT, center=top.center)
 
 
-def _fit(theme: th.Theme, text: Msg, width: int, *, bold: bool = False) -> int:
-    """The body size, or the small size when the text would not fit in ``width``."""
-    if theme.font(th.SIZE_BODY, bold=bold).size(str(text))[0] <= width:
-        return th.SIZE_BODY
-    return th.SIZE_SMALL
-
-
 def draw_stop_button(surface: pygame.Surface, theme: th.Theme, rect: pygame.Rect) -> None:
     """The big button under the belt that stops a fragile parcel."""
-    pygame.draw.rect(surface, th.ACCENT, rect, border_radius=theme.px(14))
-    label = _("Fragile – stop it (Space)")
-    draw_line(
-        surface,
-        theme,
-        label,
-        size=_fit(theme, label, rect.width - theme.px(24), bold=True),
-        bold=True,
-        color=th.ACCENT_TEXT,
-        center=rect.center,
-    )
+    draw_action_button(surface, theme, rect, _("Fragile – stop it (Space)"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -203,7 +190,7 @@ class ConveyorWatchView(ExerciseView):
         text = _("Stop only the parcels with this sticker:")
         icon = theme.px(58)
         gap = theme.px(16)
-        size = _fit(theme, text, lay.belt_area.width - icon - gap)
+        size = fit_size(theme, text, lay.belt_area.width - icon - gap)
         surf = theme.render(text, size, color=th.TEXT)
         total = surf.get_width() + gap + icon
         x0 = cx - total // 2
@@ -215,28 +202,11 @@ class ConveyorWatchView(ExerciseView):
         draw_mark(surface, TARGET_MARK, sticker.center, round(icon * 0.78))
 
     def _draw_belt(self, surface: pygame.Surface, theme: th.Theme, lay: _Layout) -> None:
-        pygame.draw.rect(surface, BELT, lay.belt, border_radius=theme.px(8))
-        step = theme.px(46)
-        for x in range(lay.belt.left + step // 2, lay.belt.right, step):
-            pygame.draw.line(
-                surface,
-                BELT_STRIPE,
-                (x, lay.belt.top + theme.px(5)),
-                (x, lay.belt.bottom - theme.px(5)),
-                theme.px(3),
-            )
+        draw_belt(surface, theme, lay.belt)
 
     def _draw_covers(self, surface: pygame.Surface, theme: th.Theme, lay: _Layout) -> None:
-        area, o = lay.belt_area, lay.opening
-        top = area.top + theme.px(4)
-        for cover in (
-            pygame.Rect(area.left, top, o.left - area.left, lay.belt.bottom - top),
-            pygame.Rect(o.right, top, area.right - o.right, lay.belt.bottom - top),
-        ):
-            pygame.draw.rect(surface, COVER, cover, border_radius=theme.px(14))
-            pygame.draw.rect(
-                surface, COVER_EDGE, cover, width=theme.px(3), border_radius=theme.px(14)
-            )
+        o = lay.opening
+        top = draw_covers(surface, theme, lay.belt_area, o, lay.belt)
         # A calm frame around the checkpoint so the eye knows where to look.
         frame = o.inflate(theme.px(6), 0)
         frame.top = top
@@ -361,9 +331,7 @@ class ConveyorWatchView(ExerciseView):
     ) -> list[pygame.event.Event]:
         if response.answer is None or not response.answer.get("pressed"):
             return []
-        return [
-            pygame.event.Event(pygame.KEYDOWN, key=pygame.K_SPACE, mod=0, unicode=" ", scancode=0)
-        ]
+        return [space_press()]
 
     def practice_hint(self, spec: ConveyorTrial, outcome: Outcome) -> Msg | None:
         if outcome.correct:

@@ -16,8 +16,8 @@ import pygame
 from cogtrain.i18n import Msg, _
 from cogtrain.runtime import theme as th
 from cogtrain.runtime.exercise_view import ExerciseView
-from cogtrain.runtime.text import draw_line
 from cogtrain.training.exercise import Outcome, Response
+from exercises._shared.stream_view import draw_action_button, fit_size, space_press
 from exercises.go_stop.rules import GoStopTrial
 from exercises.shelf_search.goods import draw_product
 
@@ -47,13 +47,6 @@ def draw_stop_sign(surface: pygame.Surface, center: tuple[int, int], radius: int
     bar = pygame.Rect(0, 0, round(radius * 1.1), max(4, round(radius * 0.3)))
     bar.center = center
     pygame.draw.rect(surface, th.PANEL, bar, border_radius=max(2, bar.height // 4))
-
-
-def _fit(theme: th.Theme, text: Msg, width: int, *, bold: bool = False) -> int:
-    """The body size, or the small size when the text would not fit in ``width``."""
-    if theme.font(th.SIZE_BODY, bold=bold).size(str(text))[0] <= width:
-        return th.SIZE_BODY
-    return th.SIZE_SMALL
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,7 +97,7 @@ class GoStopView(ExerciseView):
         prompt = _("Scan each item, but not when you see")
         icon_r = theme.px(26)
         gap = theme.px(14)
-        text = theme.render(prompt, _fit(theme, prompt, lay.stage.width - gap - 2 * icon_r))
+        text = theme.render(prompt, fit_size(theme, prompt, lay.stage.width - gap - 2 * icon_r))
         total = text.get_width() + gap + 2 * icon_r
         x0 = cx - total // 2
         surface.blit(text, text.get_rect(midleft=(x0, lay.prompt_y)))
@@ -141,17 +134,7 @@ class GoStopView(ExerciseView):
             draw_stop_sign(surface, center, radius)
 
     def _draw_button(self, surface: pygame.Surface, theme: th.Theme, lay: _Layout) -> None:
-        pygame.draw.rect(surface, th.ACCENT, lay.button, border_radius=theme.px(14))
-        label = _("Scan (Space)")
-        draw_line(
-            surface,
-            theme,
-            label,
-            size=_fit(theme, label, lay.button.width - theme.px(24), bold=True),
-            bold=True,
-            color=th.ACCENT_TEXT,
-            center=lay.button.center,
-        )
+        draw_action_button(surface, theme, lay.button, _("Scan (Space)"))
 
     def _stop_shown(self, spec: GoStopTrial, elapsed_ms: float | None) -> bool:
         return spec.stop and (elapsed_ms is None or elapsed_ms >= spec.stop_delay_ms)
@@ -237,9 +220,7 @@ class GoStopView(ExerciseView):
     ) -> list[pygame.event.Event]:
         if response.answer is None or not response.answer.get("pressed"):
             return []
-        return [
-            pygame.event.Event(pygame.KEYDOWN, key=pygame.K_SPACE, mod=0, unicode=" ", scancode=0)
-        ]
+        return [space_press()]
 
     def practice_hint(self, spec: GoStopTrial, outcome: Outcome) -> Msg | None:
         if outcome.correct:

@@ -23,6 +23,13 @@ from cogtrain.runtime import theme as th
 from cogtrain.runtime.exercise_view import ExerciseView
 from cogtrain.runtime.text import draw_line
 from cogtrain.training.exercise import Outcome, Response
+from exercises._shared.stream_view import (
+    draw_action_button,
+    draw_belt,
+    draw_covers,
+    fit_size,
+    space_press,
+)
 from exercises.two_channel_watch.rules import TARGET, TwoChannelTrial
 
 ALARM_KEYS = (pygame.K_SPACE,)
@@ -42,10 +49,6 @@ BARREL = (52, 98, 170)
 BARREL_BAND = (150, 178, 216)
 SACK = (230, 218, 186)
 SACK_EDGE = (128, 116, 90)
-BELT = (96, 104, 118)
-BELT_STRIPE = (128, 136, 150)
-COVER = (206, 211, 220)
-COVER_EDGE = (150, 158, 172)
 LAMP_OFF = (214, 218, 226)
 LAMP_ON = (240, 178, 44)
 LAMP_GLOW = (248, 222, 150)
@@ -112,13 +115,6 @@ def draw_lamp(surface: pygame.Surface, center: tuple[int, int], radius: int, on:
         pygame.draw.circle(surface, LAMP_GLOW, center, round(radius * 1.35))
     pygame.draw.circle(surface, LAMP_ON if on else LAMP_OFF, center, radius)
     pygame.draw.circle(surface, th.TEXT, center, radius, width=max(2, radius // 12))
-
-
-def _fit(theme: th.Theme, text: Msg, width: int, *, bold: bool = False) -> int:
-    """The body size, or the small size when the text would not fit in ``width``."""
-    if theme.font(th.SIZE_BODY, bold=bold).size(str(text))[0] <= width:
-        return th.SIZE_BODY
-    return th.SIZE_SMALL
 
 
 @dataclasses.dataclass(frozen=True)
@@ -216,7 +212,7 @@ class TwoChannelWatchView(ExerciseView):
             (_("Count the crates"), rect.left + rect.width // 4, "crate"),
             (_("Alarm: press Space"), rect.left + 3 * rect.width // 4, "lamp"),
         ):
-            surf = theme.render(text, _fit(theme, text, rect.width // 2 - icon - 2 * gap))
+            surf = theme.render(text, fit_size(theme, text, rect.width // 2 - icon - 2 * gap))
             total = icon + gap + surf.get_width()
             x0 = x_mid - total // 2
             if draw_icon == "crate":
@@ -233,45 +229,17 @@ class TwoChannelWatchView(ExerciseView):
         items: list[tuple[str, int]],
         lamp_on: bool,
     ) -> None:
-        pygame.draw.rect(surface, BELT, lay.belt, border_radius=theme.px(8))
-        step = theme.px(46)
-        for x in range(lay.belt.left + step // 2, lay.belt.right, step):
-            pygame.draw.line(
-                surface,
-                BELT_STRIPE,
-                (x, lay.belt.top + theme.px(5)),
-                (x, lay.belt.bottom - theme.px(5)),
-                theme.px(3),
-            )
+        draw_belt(surface, theme, lay.belt)
         clip = surface.get_clip()
         surface.set_clip(lay.opening.clip(clip))
         for kind, x in items:
             draw_item(surface, kind, (x, lay.belt.top), lay.item_side)
         surface.set_clip(clip)
-        area, o = lay.belt_area, lay.opening
-        top = area.top + theme.px(4)
-        for cover in (
-            pygame.Rect(area.left, top, o.left - area.left, lay.belt.bottom - top),
-            pygame.Rect(o.right, top, area.right - o.right, lay.belt.bottom - top),
-        ):
-            pygame.draw.rect(surface, COVER, cover, border_radius=theme.px(14))
-            pygame.draw.rect(
-                surface, COVER_EDGE, cover, width=theme.px(3), border_radius=theme.px(14)
-            )
+        draw_covers(surface, theme, lay.belt_area, lay.opening, lay.belt)
         draw_lamp(surface, lay.lamp, lay.lamp_r, lamp_on)
 
     def _draw_alarm_button(self, surface: pygame.Surface, theme: th.Theme, lay: _Layout) -> None:
-        pygame.draw.rect(surface, th.ACCENT, lay.alarm_button, border_radius=theme.px(14))
-        label = _("Alarm (Space)")
-        draw_line(
-            surface,
-            theme,
-            label,
-            size=_fit(theme, label, lay.alarm_button.width - theme.px(24), bold=True),
-            bold=True,
-            color=th.ACCENT_TEXT,
-            center=lay.alarm_button.center,
-        )
+        draw_action_button(surface, theme, lay.alarm_button, _("Alarm (Space)"))
 
     def _draw_question(
         self, surface: pygame.Surface, theme: th.Theme, lay: _Layout, cx: int
@@ -386,12 +354,7 @@ class TwoChannelWatchView(ExerciseView):
     ) -> list[pygame.event.Event]:
         if response.answer is None:
             return []
-        events = [
-            pygame.event.Event(
-                pygame.KEYDOWN, key=pygame.K_SPACE, mod=0, unicode=" ", scancode=0, stream_ms=t
-            )
-            for t in response.answer.get("presses_ms", ())
-        ]
+        events = [space_press(stream_ms=t) for t in response.answer.get("presses_ms", ())]
         digit = int(response.answer["count"])
         events.append(
             pygame.event.Event(
