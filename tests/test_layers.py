@@ -41,7 +41,7 @@ RULE_FILES = files(
     "exercises/__init__.py",
 )
 STORAGE_FILES = files("cogtrain/storage/**/*.py")
-RUNTIME_FILES = files("cogtrain/runtime/**/*.py", "exercises/*/view.py")
+RUNTIME_FILES = files("cogtrain/runtime/**/*.py", "exercises/*/view.py", "exercises/_shared/*.py")
 
 
 @pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
