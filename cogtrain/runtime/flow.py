@@ -59,6 +59,7 @@ from cogtrain.training.plans import (
     load_profiles,
     parse_overrides,
 )
+from cogtrain.training.progress import TARGET_HOURS
 from cogtrain.training.reflection import STRATEGIES, Reflection
 from cogtrain.training.resume import BlockToDo, blocks_to_do, plan_from_json, plan_to_json
 from cogtrain.training.session_summary import ScoredBlock, went_well
@@ -76,7 +77,6 @@ class _Today:
     plan: SessionPlan | None  # None in single-exercise mode
     info: ExerciseInfo
     todo: BlockToDo | None = None
-    practised: set[str] | None = None
 
 
 def _local_midnight(now: datetime | None = None) -> datetime:
@@ -287,12 +287,7 @@ class ProgramFlow:
             self.finish()
             return
         step = todo[0]
-        practised = {
-            plan.blocks[d.plan_index].exercise_id
-            for d in done
-            if d.is_practice and d.plan_index is not None
-        }
-        self.current = _Today(plan, exercises.get(step.block.exercise_id), step, practised)
+        self.current = _Today(plan, exercises.get(step.block.exercise_id), step)
         self.instructions()
 
     def _config(self) -> BlockConfig:
@@ -318,7 +313,7 @@ class ProgramFlow:
         level = max(rules.min_level, min(rules.max_level, level))
         example = rules.new_trial(level, np.random.default_rng(EXAMPLE_SEED), ())
         cur = self.current
-        needs_practice = cur.todo is None or info.exercise_id not in (cur.practised or set())
+        needs_practice = cur.todo is None or not cur.todo.practised
         next_step = self.practice if needs_practice else self.block
 
         def done() -> None:
@@ -344,8 +339,6 @@ class ProgramFlow:
         self.app.replace(self._block_scene(practice=True, on_done=self.after_practice))
 
     def after_practice(self, result: BlockResult) -> None:
-        if self.current is not None and self.current.practised is not None:
-            self.current.practised.add(self.current.info.exercise_id)
         self.app.replace(
             MessageScene(
                 _("The practice round is done"),
@@ -465,7 +458,7 @@ class ProgramFlow:
         target = (
             self.plan_of(self.participant).total_hours
             if self.single is None and self.participant is not None
-            else None
+            else TARGET_HOURS
         )
         t = self.controller.time_trained(target_hours=target)
         lines: list[Msg] = [

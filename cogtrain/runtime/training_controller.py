@@ -18,7 +18,7 @@ from cogtrain.storage.store import BlockRow, ParticipantInfo, Store
 from cogtrain.training.block import BlockSummary, TrialRecord, summarise
 from cogtrain.training.checkin import CheckIn
 from cogtrain.training.exercise import ExerciseRules
-from cogtrain.training.progress import TimeTrained, time_trained
+from cogtrain.training.progress import TARGET_HOURS, TimeTrained, time_trained
 from cogtrain.training.reflection import Reflection
 from cogtrain.training.staircase import Staircase, StaircaseState
 
@@ -134,13 +134,11 @@ class TrainingController:
     def save_reflection(self, block_id: uuid.UUID, reflection: Reflection) -> None:
         self.store.save_reflection(block_id, reflection)
 
-    def time_trained(self, *, target_hours: float | None = None) -> TimeTrained:
+    def time_trained(self, *, target_hours: float = TARGET_HOURS) -> TimeTrained:
         """Active time today and in all (pauses and breaks never count)."""
         midnight = datetime.combine(datetime.now().date(), time.min).astimezone()
         today = self.store.active_ms_of(self.participant.id, since=midnight)
         total = self.store.active_ms_of(self.participant.id)
-        if target_hours is None:
-            return time_trained([today], [total])
         return time_trained([today], [total], target_hours=target_hours)
 
     def end_session(self, reason: str) -> None:
