@@ -31,6 +31,8 @@ INPUT_EVENTS = frozenset(
         pygame.MOUSEBUTTONDOWN,
         pygame.MOUSEBUTTONUP,
         pygame.MOUSEMOTION,
+        pygame.MOUSEWHEEL,
+        pygame.TEXTEDITING,
         pygame.FINGERDOWN,
         pygame.FINGERUP,
     }
@@ -133,7 +135,9 @@ class App:
         if e.type == pygame.KEYDOWN and e.key == pygame.K_ESCAPE:
             self.pause()
             return
-        if e.type in INPUT_EVENTS and self.top is not None:
+        # User events are the staff forms' own (a list item picked, a drop-down opened):
+        # the form library posts them and reads them back through the scene.
+        if (e.type in INPUT_EVENTS or e.type >= pygame.USEREVENT) and self.top is not None:
             self.top.handle(ev)
 
     def _collect_realtime(self, deadline_ns: int) -> list[StampedEvent]:

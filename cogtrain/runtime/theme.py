@@ -37,6 +37,12 @@ SIZE_TITLE = 52
 SIZE_BODY = 34
 SIZE_SMALL = 26
 SIZE_HUGE = 96
+# Staff screens hold forms, tables and charts: smaller than the participant's screens,
+# still large enough to read on a projector in a review meeting.
+SIZE_STAFF_TITLE = 34
+SIZE_STAFF_BODY = 22
+SIZE_STAFF_SMALL = 18
+STAFF_ROW = 44  # height of one form row (an entry or a button)
 
 MIN_WINDOW = (1024, 768)
 DEFAULT_WINDOW = (1280, 800)

@@ -9,12 +9,13 @@ trial can be replayed from its row. Schema changes go through Alembic migrations
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     Double,
     ForeignKey,
     Integer,
@@ -56,6 +57,17 @@ class Participant(Base):
     # per-participant overrides (the override keys of cogtrain.training.plans).
     plan_profile: Mapped[str] = mapped_column(String(64), default="jmo-standard")
     plan_overrides: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
+    # The staff side: the participant's own work consultant (who may see and edit the
+    # record), the day the programme started (attendance counts from it), and the PIN
+    # the participant starts their own training with (argon2id; None = no PIN yet).
+    consultant_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("staff_user.id"), index=True, default=None
+    )
+    start_date: Mapped[date | None] = mapped_column(Date, default=None)
+    pin_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    pin_failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    pin_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     sessions: Mapped[list[TrainingSession]] = relationship(back_populates="participant")
 
@@ -168,3 +180,99 @@ class LevelState(Base):
     n_trials: Mapped[int] = mapped_column(Integer)
     n_reversals: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StaffUser(Base):
+    """A staff account: work consultant, neuropsychologist or admin.
+
+    Only an argon2id hash of the password is kept. Failed logins and the lock live
+    here so a lockout holds across restarts and PCs. Accounts are deactivated, never
+    deleted: the audit log keeps pointing at them.
+    """
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(24))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class Goal(Base):
+    """A personal goal tied to a workplace challenge (personlig mål).
+
+    Archived, never deleted. ``version`` counts edits so that two staff editing the
+    same goal at once are told instead of one silently overwriting the other.
+    """
+
+    __tablename__ = "goal"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participant.id"), index=True)
+    text: Mapped[str] = mapped_column(String(300))
+    workplace_situation: Mapped[str | None] = mapped_column(Text, default=None)
+    domains: Mapped[list[str]] = mapped_column(JSONType)
+    exercise_ids: Mapped[list[str]] = mapped_column(JSONType)
+    target_date: Mapped[date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_user.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class GoalRating(Base):
+    """One goal-attainment rating (-2..+2) made at a review meeting (måloppnåelse)."""
+
+    __tablename__ = "goal_rating"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    goal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("goal.id"), index=True)
+    rated_on: Mapped[date] = mapped_column(Date)
+    value: Mapped[int] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text, default=None)
+    rated_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Note(Base):
+    """A note linking training to work (notat om overføring til jobb)."""
+
+    __tablename__ = "note"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participant.id"), index=True)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_user.id"))
+    text: Mapped[str] = mapped_column(Text)
+    goal_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("goal.id"), default=None)
+    exercise_id: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class AuditEvent(Base):
+    """Who did what, when: every view of a record, change, export and login.
+
+    Written in the same transaction as the change it describes, so there is never a
+    change without its audit row. ``actor_name`` keeps the name as typed for failed
+    logins of unknown accounts. Never holds a password or PIN.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_user.id"), default=None)
+    actor_name: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(48))
+    outcome: Mapped[str] = mapped_column(String(16))
+    participant_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("participant.id"), index=True, default=None
+    )
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
+    device: Mapped[str] = mapped_column(String(128))

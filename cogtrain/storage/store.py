@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, case, func, insert, select, update
 from sqlalchemy.engine import URL
@@ -37,6 +37,9 @@ from cogtrain.training.history import TrainingFacts
 from cogtrain.training.reflection import Reflection
 from cogtrain.training.resume import BlockDone
 from cogtrain.training.staircase import StaircaseState, StaircaseStateError, level_of
+
+if TYPE_CHECKING:
+    from cogtrain.storage.staff_records import StaffRecords
 
 DEMO_PARTICIPANT_CODE = "DEMO-01"
 
@@ -154,6 +157,13 @@ class Store:
             engine.dispose()
             raise
         return store
+
+    @property
+    def staff(self) -> StaffRecords:
+        """Staff-side records (accounts, goals, notes, audit) on the same database."""
+        from cogtrain.storage.staff_records import StaffRecords
+
+        return StaffRecords(self)
 
     def close(self) -> None:
         self._drop_trial_conn()
