@@ -41,10 +41,11 @@ from cogtrain.runtime.scenes.instructions import InstructionsScene
 from cogtrain.runtime.scenes.message import MessageScene
 from cogtrain.runtime.scenes.pause import PauseScene
 from cogtrain.runtime.scenes.reflection import StrategyScene, TransferScene
-from cogtrain.runtime.scenes.start import StartScene
+from cogtrain.runtime.scenes.start import ParticipantLoginScene, StartScene
 from cogtrain.runtime.training_controller import BlockResult, TrainingController
 from cogtrain.runtime.widgets import Button
-from cogtrain.storage.store import ParticipantInfo, Store
+from cogtrain.staff.desk import LoginFailed, StaffDesk, exercise_domains
+from cogtrain.storage.store import DEMO_PARTICIPANT_CODE, ParticipantInfo, Store
 from cogtrain.training.attendance import SessionDone, next_planned_session
 from cogtrain.training.block import BlockConfig
 from cogtrain.training.checkin import CheckIn
@@ -112,6 +113,7 @@ class ProgramFlow:
         self.current: _Today | None = None
         self._checkin_rested: int | None = None
         self._instruction_ms = 0.0
+        self._desk: StaffDesk | None = None
         self.app.error_handler = self.show_error
 
     # -- plans ------------------------------------------------------------------------
@@ -148,8 +150,51 @@ class ProgramFlow:
 
     # -- start, continue, home --------------------------------------------------------
 
-    def show_start(self) -> None:
-        self.app.reset_to(StartScene(self.store.participants(), self.pick, self.app.quit))
+    @property
+    def desk(self) -> StaffDesk:
+        """The staff side on the same database (log in, PINs, the staff screens)."""
+        if self._desk is None:
+            self._desk = StaffDesk(
+                self.store,
+                profiles=self.profiles,
+                exercise_domains=exercise_domains(exercises.EXERCISES),
+            )
+        return self._desk
+
+    def show_start(self, notice: Msg | None = None) -> None:
+        """The start screen: the demo before the staff side is set up, else code and PIN."""
+        set_up = not self.desk.needs_first_admin()
+        demo = None
+        if not set_up:
+            demo = next(
+                (p for p in self.store.participants() if p.code == DEMO_PARTICIPANT_CODE), None
+            )
+        self.app.reset_to(
+            StartScene(
+                on_quit_program=self.app.quit,
+                on_staff=self.show_staff,
+                on_demo=(lambda: self.pick(demo)) if demo is not None else None,
+                on_my_training=self.show_participant_login if set_up else None,
+                set_up=set_up,
+                notice=notice,
+            )
+        )
+
+    def show_participant_login(self) -> None:
+        def login(code: str, pin: str) -> Msg | None:
+            try:
+                participant = self.desk.participant_login(code, pin)
+            except LoginFailed as exc:
+                return data(exc.message)
+            self.pick(participant)
+            return None
+
+        self.app.reset_to(ParticipantLoginScene(login, self.show_start))
+
+    def show_staff(self) -> None:
+        from cogtrain.runtime.staff.nav import StaffNav
+
+        StaffNav(self.app, self.desk, on_start_training=self.pick, on_exit=self.show_start).start()
 
     def pick(self, participant: ParticipantInfo) -> None:
         self.participant = participant

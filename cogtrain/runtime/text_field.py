@@ -15,7 +15,8 @@ from cogtrain.runtime.text import draw_line, wrap
 
 
 class TextField:
-    def __init__(self, *, max_chars: int = 500, text: str = "") -> None:
+    def __init__(self, *, max_chars: int = 500, text: str = "", masked: bool = False) -> None:
+        self.masked = masked  # a PIN: shown as dots, never pasted from or into elsewhere
         self.text = text[:max_chars]
         self.cursor = len(self.text)
         self.max_chars = max_chars
@@ -94,7 +95,8 @@ class TextField:
                     surface, th.TEXT, inner.topleft, (inner.left, inner.top + line_h), theme.px(3)
                 )
             return
-        lines = wrap(theme, data(self.text), inner.width)
+        shown = "•" * len(self.text) if self.masked else self.text
+        lines = wrap(theme, data(shown), inner.width)
         max_lines = max(1, inner.height // line_h)
         # Keep the caret's line visible.
         caret_line, caret_col, seen = 0, 0, 0

@@ -95,6 +95,7 @@ class ParticipantChanges:
     plan_profile: str | None = None
     start_date: date | None = None
     language: str | None = None
+    pin_hash: str | None = field(default=None, repr=False)  # a new PIN (argon2id)
 
 
 @dataclass(frozen=True)
@@ -443,6 +444,11 @@ class StaffRecords:
             if changes.language is not None and changes.language != p.language:
                 changed["language"] = changes.language
                 p.language = changes.language
+            if changes.pin_hash is not None:
+                changed["pin"] = True
+                p.pin_hash = changes.pin_hash
+                p.pin_failed_attempts = 0
+                p.pin_locked_until = None
             self._audit(s, _for_participant(audit, p.id, {"changed": sorted(changed)}), now)
             s.flush()
             name = s.get(StaffUser, p.consultant_id).display_name if p.consultant_id else None

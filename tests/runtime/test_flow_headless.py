@@ -252,5 +252,9 @@ def test_english_flow_draws_english(app: App, store: Store) -> None:
     flow.show_start()
     app.run(max_frames=1)
     drawn = {k[0] for k in app.theme._text_cache}
-    assert {"Welcome", "Who is training today? Choose your code.", "DEMO-01"} <= drawn
+    assert {
+        "Welcome",
+        "You can try the training with the demo participant.",
+        "Try the demo training",
+    } <= drawn
     assert "Velkommen" not in drawn

@@ -1,0 +1,740 @@
+"""The staff desk: the one door every staff action goes through.
+
+Each action is checked against the role table (:mod:`cogtrain.staff.roles`), validated
+(:mod:`cogtrain.staff.forms`), carried out by the storage layer, and written to the audit
+log: a change in the same transaction as its audit row; a view, a login and a refusal as a
+row of their own. The screens and the command line call only this, so no screen can
+forget a check or an audit row, and the rules are tested once, without a window.
+
+A denied action raises :class:`AccessDenied` with the role table's reason; a form that does
+not validate raises :class:`~cogtrain.staff.forms.FormErrors` listing every problem.
+Either way nothing is stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo
+
+from cogtrain.errors import CogtrainError
+from cogtrain.i18n import _
+from cogtrain.reports.clinic_overview import OverviewRow, overview_row, sort_overview
+from cogtrain.reports.progress_data import (
+    BlockFact,
+    GoalFact,
+    NoteFact,
+    PlanFacts,
+    ProgressScreenData,
+    RatingFact,
+    SessionFact,
+    progress_screen,
+)
+from cogtrain.staff import forms
+from cogtrain.staff.passwords import (
+    LoginState,
+    after_failure,
+    after_success,
+    hash_secret,
+    is_locked,
+    needs_rehash,
+    verify_secret,
+)
+from cogtrain.staff.roles import Action, Role, decide
+from cogtrain.storage.staff_records import (
+    AuditEntry,
+    AuditRow,
+    GoalFields,
+    GoalRow,
+    NoteRow,
+    ParticipantChanges,
+    ParticipantRecord,
+    RatingRow,
+    StaffUserRow,
+)
+from cogtrain.storage.store import ParticipantInfo, Store
+from cogtrain.training.plans import (
+    PlanError,
+    ProfileSet,
+    TrainingPlan,
+    apply_overrides,
+    parse_overrides,
+)
+
+LOCAL_TZ = ZoneInfo("Europe/Oslo")
+PARTICIPANT_ACTOR = "participant"
+
+
+class AccessDenied(CogtrainError):
+    """The role table does not allow this; ``message`` is its translated reason."""
+
+
+class LoginFailed(CogtrainError):
+    """Wrong name or password, a locked or a deactivated account (the message says which)."""
+
+
+@dataclass(frozen=True)
+class StaffIdentity:
+    id: uuid.UUID
+    username: str
+    display_name: str
+    role: Role
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class StaffDesk:
+    """Logs staff in and hands out :class:`StaffSession` objects; PIN start for participants."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        profiles: ProfileSet,
+        exercise_domains: dict[str, str],
+        now: Callable[[], datetime] = _utcnow,
+        tz: tzinfo = LOCAL_TZ,
+    ) -> None:
+        self.store = store
+        self.records = store.staff
+        self.profiles = profiles
+        self.exercise_domains = dict(exercise_domains)
+        self.now = now
+        self.tz = tz
+
+    def today(self) -> date:
+        return self.now().astimezone(self.tz).date()
+
+    # -- accounts --------------------------------------------------------------------
+
+    def needs_first_admin(self) -> bool:
+        """True until the first staff account exists (first run)."""
+        return self.records.count_users() == 0
+
+    def create_first_admin(self, draft: forms.StaffUserDraft) -> StaffIdentity:
+        """Create the first admin account; refused once any account exists."""
+        if not self.needs_first_admin():
+            raise AccessDenied(
+                str(_("An admin account already exists. Ask an admin to make your account."))
+            )
+        clean = forms.validate_staff_user(draft)
+        if clean.role is not Role.ADMIN:
+            raise AccessDenied(str(_("The first account must be an admin account.")))
+        now = self.now()
+        row = self.records.add_user(
+            username=clean.username,
+            display_name=clean.display_name,
+            role=clean.role.value,
+            password_hash=hash_secret(clean.password),
+            audit=AuditEntry(None, clean.username, "user_create_first_admin"),
+            now=now,
+        )
+        return _identity(row)
+
+    def login(self, username: str, password: str) -> StaffSession:
+        """Check a name and password; five failures in a row lock the account for a while."""
+        now = self.now()
+        name = username.strip().lower()
+        row = self.records.user_by_username(name)
+        if row is None:
+            self.records.audit(
+                AuditEntry(None, name or "?", "login", "failed", detail={"why": "unknown_user"}),
+                now=now,
+            )
+            raise LoginFailed(str(_("The user name or the password is not right. Try again.")))
+        state = LoginState(row.failed_attempts, row.locked_until)
+        if is_locked(state, now):
+            self.records.audit(
+                AuditEntry(row.id, row.username, "login", "failed", detail={"why": "locked"}),
+                now=now,
+            )
+            local = row.locked_until.astimezone(self.tz) if row.locked_until else now
+            raise LoginFailed(
+                str(
+                    _(
+                        "This account is locked after too many wrong passwords. Try again "
+                        "after {time}, or ask an admin to unlock it."
+                    ).format(time=local.strftime("%H:%M"))
+                )
+            )
+        if not row.active:
+            self.records.audit(
+                AuditEntry(row.id, row.username, "login", "failed", detail={"why": "inactive"}),
+                now=now,
+            )
+            raise LoginFailed(
+                str(_("This account has been switched off. Ask an admin if you need it again."))
+            )
+        if not verify_secret(row.password_hash, password):
+            new_state = after_failure(state, now)
+            self.records.record_login(
+                row.id,
+                failed_attempts=new_state.failed_attempts,
+                locked_until=new_state.locked_until,
+                success=False,
+                audit=AuditEntry(
+                    row.id,
+                    row.username,
+                    "login",
+                    "failed",
+                    detail={"why": "wrong_password", "locked": new_state.locked_until is not None},
+                ),
+                now=now,
+            )
+            if new_state.locked_until is not None:
+                raise LoginFailed(
+                    str(
+                        _(
+                            "Too many wrong passwords: the account is locked until {time}. "
+                            "An admin can unlock it sooner."
+                        ).format(time=new_state.locked_until.astimezone(self.tz).strftime("%H:%M"))
+                    )
+                )
+            raise LoginFailed(str(_("The user name or the password is not right. Try again.")))
+        ok = after_success(state)
+        self.records.record_login(
+            row.id,
+            failed_attempts=ok.failed_attempts,
+            locked_until=ok.locked_until,
+            success=True,
+            audit=AuditEntry(row.id, row.username, "login"),
+            now=now,
+            new_password_hash=hash_secret(password) if needs_rehash(row.password_hash) else None,
+        )
+        return StaffSession(self, _identity(row))
+
+    # -- participants start their own training ---------------------------------------
+
+    def participant_login(self, code: str, pin: str) -> ParticipantInfo:
+        """A participant starts their own training with their code and PIN.
+
+        The same lockout as staff accounts. The message never says whether the code
+        exists, so the start screen cannot be used to find out who trains here.
+        """
+        from cogtrain.staff.codes import normalise_code
+
+        now = self.now()
+        wrong = _("The code or the PIN is not right. Try again, or ask your work consultant.")
+        rec = self.records.participant_by_code(normalise_code(code))
+        if rec is None or not rec.active or not rec.has_pin:
+            self.records.audit(
+                AuditEntry(None, PARTICIPANT_ACTOR, "participant_login", "failed"), now=now
+            )
+            raise LoginFailed(str(wrong))
+        pin_hash, failed, locked_until = self.records.pin_state(rec.id)
+        state = LoginState(failed, locked_until)
+        audit = AuditEntry(None, PARTICIPANT_ACTOR, "participant_login", participant_id=rec.id)
+        if is_locked(state, now):
+            self.records.audit(_outcome(audit, "failed", {"why": "locked"}), now=now)
+            raise LoginFailed(
+                str(_("Too many tries for now. Ask your work consultant to start your training."))
+            )
+        if pin_hash is None or not verify_secret(pin_hash, pin):
+            new = after_failure(state, now)
+            self.records.record_pin_attempt(
+                rec.id,
+                failed_attempts=new.failed_attempts,
+                locked_until=new.locked_until,
+                audit=_outcome(audit, "failed", {"why": "wrong_pin"}),
+                now=now,
+            )
+            raise LoginFailed(str(wrong))
+        ok = after_success(state)
+        self.records.record_pin_attempt(
+            rec.id,
+            failed_attempts=ok.failed_attempts,
+            locked_until=ok.locked_until,
+            audit=audit,
+            now=now,
+        )
+        return _info(rec)
+
+
+class StaffSession:
+    """One logged-in staff member. Every method checks the role table and audits."""
+
+    def __init__(self, desk: StaffDesk, user: StaffIdentity) -> None:
+        self.desk = desk
+        self.user = user
+        self.records = desk.records
+        self.last_activity = desk.now()
+        self.open = True
+
+    # -- session housekeeping --------------------------------------------------------
+
+    def touch(self, now: datetime | None = None) -> None:
+        self.last_activity = now or self.desk.now()
+
+    def idle_for(self, now: datetime | None = None) -> float:
+        """Seconds since the last key press or click on a staff screen."""
+        return ((now or self.desk.now()) - self.last_activity).total_seconds()
+
+    def logout(self, *, reason: str = "user") -> None:
+        if not self.open:
+            return
+        self.open = False
+        self._audit_alone("logout", detail={"reason": reason})
+
+    # -- the checks ------------------------------------------------------------------
+
+    def _entry(self, action: str, participant_id: uuid.UUID | None = None) -> AuditEntry:
+        return AuditEntry(self.user.id, self.user.username, action, participant_id=participant_id)
+
+    def _audit_alone(
+        self,
+        action: str,
+        *,
+        outcome: str = "ok",
+        participant_id: uuid.UUID | None = None,
+        detail: dict | None = None,
+    ) -> None:
+        self.records.audit(
+            AuditEntry(self.user.id, self.user.username, action, outcome, participant_id, detail),
+            now=self.desk.now(),
+        )
+
+    def can(self, action: Action, participant: ParticipantRecord | None = None) -> bool:
+        own = None if participant is None else participant.consultant_id == self.user.id
+        return decide(self.user.role, action, own=own).allowed
+
+    def _require(self, action: Action, participant: ParticipantRecord | None = None) -> None:
+        if not self.open:
+            raise AccessDenied(str(_("You have been logged out. Log in again.")))
+        own = None if participant is None else participant.consultant_id == self.user.id
+        decision = decide(self.user.role, action, own=own)
+        if not decision.allowed:
+            self._audit_alone(
+                action.value,
+                outcome="denied",
+                participant_id=participant.id if participant else None,
+            )
+            raise AccessDenied(str(decision.reason or _("You may not do this.")))
+
+    def _participant(self, participant_id: uuid.UUID) -> ParticipantRecord:
+        return self.records.participant_record(participant_id)
+
+    # -- participants ----------------------------------------------------------------
+
+    def participants(self, *, include_inactive: bool = False) -> list[ParticipantRecord]:
+        """The participants this user may see: a consultant only their own."""
+        self._require(Action.PARTICIPANT_LIST)
+        if self.user.role is Role.CONSULTANT:
+            return self.records.participant_records(
+                consultant_id=self.user.id, include_inactive=include_inactive
+            )
+        return self.records.participant_records(include_inactive=include_inactive)
+
+    def open_participant(self, participant_id: uuid.UUID) -> ParticipantRecord:
+        """Open one participant's record (audited as a view)."""
+        rec = self._participant(participant_id)
+        self._require(Action.PARTICIPANT_VIEW, rec)
+        self._audit_alone("participant_view", participant_id=rec.id)
+        return rec
+
+    def create_participant(self, draft: forms.ParticipantDraft) -> ParticipantRecord:
+        self._require(Action.PARTICIPANT_CREATE)
+        clean = forms.validate_participant(
+            draft,
+            known_profiles=self.desk.profiles.ids,
+            known_consultants=self._consultant_names(),
+        )
+        consultant_id = self._consultant_id(clean.consultant_username)
+        if self.user.role is Role.CONSULTANT:
+            consultant_id = self.user.id  # a consultant's new participant is their own
+        return self.records.create_participant(
+            code=clean.code,
+            consultant_id=consultant_id,
+            plan_profile=clean.plan_profile,
+            start_date=clean.start_date,
+            language=clean.language,
+            pin_hash=hash_secret(clean.pin) if clean.pin else None,
+            audit=self._entry("participant_create"),
+            now=self.desk.now(),
+        )
+
+    def update_participant(
+        self, participant_id: uuid.UUID, draft: forms.ParticipantDraft
+    ) -> ParticipantRecord:
+        """Save the edit form: plan, start date, language, and a new PIN if one was typed.
+
+        Everything is validated first and written in one transaction (with one audit row
+        that names the changed fields), so a bad PIN leaves the plan unchanged too.
+        """
+        rec = self._participant(participant_id)
+        self._require(Action.PARTICIPANT_EDIT, rec)
+        clean = forms.validate_participant(
+            forms.ParticipantDraft(
+                code=rec.code,
+                plan_profile=draft.plan_profile,
+                start_date=draft.start_date,
+                language=draft.language,
+                consultant_username=draft.consultant_username,
+                pin=draft.pin,
+            ),
+            known_profiles=self.desk.profiles.ids,
+            known_consultants=self._consultant_names(),
+        )
+        if clean.pin:
+            self._require(Action.PARTICIPANT_SET_PIN, rec)
+        return self.records.update_participant(
+            rec.id,
+            ParticipantChanges(
+                plan_profile=clean.plan_profile,
+                start_date=clean.start_date,
+                language=clean.language,
+                pin_hash=hash_secret(clean.pin) if clean.pin else None,
+            ),
+            audit=self._entry("participant_edit"),
+            now=self.desk.now(),
+        )
+
+    def set_pin(self, participant_id: uuid.UUID, pin: str) -> None:
+        from cogtrain.staff.passwords import pin_problem
+
+        rec = self._participant(participant_id)
+        self._require(Action.PARTICIPANT_SET_PIN, rec)
+        problem = pin_problem(pin)
+        if problem is not None:
+            raise forms.FormErrors((forms.FieldError("pin", problem),))
+        self.records.set_pin(
+            rec.id, hash_secret(pin), audit=self._entry("participant_set_pin"), now=self.desk.now()
+        )
+
+    def set_participant_active(self, participant_id: uuid.UUID, active: bool) -> None:
+        rec = self._participant(participant_id)
+        self._require(Action.PARTICIPANT_DEACTIVATE, rec)
+        action = "participant_reactivate" if active else "participant_deactivate"
+        self.records.set_participant_active(
+            rec.id, active, audit=self._entry(action), now=self.desk.now()
+        )
+
+    def assign_consultant(self, participant_id: uuid.UUID, username: str | None) -> None:
+        rec = self._participant(participant_id)
+        self._require(Action.PARTICIPANT_ASSIGN_CONSULTANT, rec)
+        consultant_id = self._consultant_id(username) if username else None
+        if username and consultant_id is None:
+            raise forms.FormErrors(
+                (
+                    forms.FieldError(
+                        "consultant",
+                        _("There is no active work consultant called {name}.").format(
+                            name=username
+                        ),
+                    ),
+                )
+            )
+        self.records.assign_consultant(
+            rec.id, consultant_id, audit=self._entry("participant_assign"), now=self.desk.now()
+        )
+
+    def start_training_for(self, participant_id: uuid.UUID) -> ParticipantInfo:
+        """A consultant starts the participant's training on this PC (audited)."""
+        rec = self._participant(participant_id)
+        self._require(Action.PARTICIPANT_START_TRAINING, rec)
+        if not rec.active:
+            raise AccessDenied(
+                str(_("This participant has been deactivated. Reactivate them to train."))
+            )
+        self._audit_alone("participant_start_training", participant_id=rec.id)
+        return _info(rec)
+
+    def _consultant_names(self) -> tuple[str, ...]:
+        return tuple(
+            u.username for u in self.records.users() if u.role == Role.CONSULTANT.value and u.active
+        )
+
+    def _consultant_id(self, username: str | None) -> uuid.UUID | None:
+        if not username:
+            return None
+        row = self.records.user_by_username(username)
+        if row is None or row.role != Role.CONSULTANT.value or not row.active:
+            return None
+        return row.id
+
+    # -- goals, ratings, notes -------------------------------------------------------
+
+    def goals(self, participant_id: uuid.UUID) -> list[GoalRow]:
+        rec = self._participant(participant_id)
+        self._require(Action.PARTICIPANT_VIEW, rec)
+        return self.records.goals_of(rec.id)
+
+    def add_goal(self, participant_id: uuid.UUID, draft: forms.GoalDraft) -> GoalRow:
+        rec = self._participant(participant_id)
+        self._require(Action.GOAL_EDIT, rec)
+        clean = self._clean_goal(draft)
+        return self.records.add_goal(
+            rec.id, _goal_fields(clean), audit=self._entry("goal_create"), now=self.desk.now()
+        )
+
+    def edit_goal(self, goal_id: uuid.UUID, draft: forms.GoalDraft, *, version: int) -> GoalRow:
+        goal = self.records.goal(goal_id)
+        rec = self._participant(goal.participant_id)
+        self._require(Action.GOAL_EDIT, rec)
+        clean = self._clean_goal(draft, existing_target=goal.target_date)
+        return self.records.update_goal(
+            goal_id,
+            _goal_fields(clean),
+            expected_version=version,
+            audit=self._entry("goal_edit"),
+            now=self.desk.now(),
+        )
+
+    def archive_goal(self, goal_id: uuid.UUID, *, version: int, archived: bool = True) -> GoalRow:
+        goal = self.records.goal(goal_id)
+        rec = self._participant(goal.participant_id)
+        self._require(Action.GOAL_EDIT, rec)
+        return self.records.set_goal_archived(
+            goal_id,
+            archived,
+            expected_version=version,
+            audit=self._entry("goal_archive" if archived else "goal_restore"),
+            now=self.desk.now(),
+        )
+
+    def rate_goal(self, draft: forms.RatingDraft) -> RatingRow:
+        goal_id = uuid.UUID(str(draft.goal_id))
+        goal = self.records.goal(goal_id)
+        rec = self._participant(goal.participant_id)
+        self._require(Action.GOAL_RATE, rec)
+        clean = forms.validate_rating(draft)
+        return self.records.add_rating(
+            goal_id,
+            rated_on=self.desk.today(),
+            value=clean.value,
+            comment=clean.comment or None,
+            audit=self._entry("goal_rate"),
+            now=self.desk.now(),
+        )
+
+    def ratings(self, participant_id: uuid.UUID) -> list[RatingRow]:
+        rec = self._participant(participant_id)
+        self._require(Action.PARTICIPANT_VIEW, rec)
+        return self.records.ratings_of(rec.id)
+
+    def add_note(self, participant_id: uuid.UUID, draft: forms.NoteDraft) -> NoteRow:
+        rec = self._participant(participant_id)
+        self._require(Action.NOTE_ADD, rec)
+        clean = forms.validate_note(draft, known_exercise_ids=tuple(self.desk.exercise_domains))
+        goal_id = uuid.UUID(str(clean.goal_id)) if clean.goal_id else None
+        return self.records.add_note(
+            rec.id,
+            text=clean.text,
+            goal_id=goal_id,
+            exercise_id=clean.exercise_id,
+            audit=self._entry("note_add"),
+            now=self.desk.now(),
+        )
+
+    def notes(self, participant_id: uuid.UUID) -> list[NoteRow]:
+        rec = self._participant(participant_id)
+        self._require(Action.PARTICIPANT_VIEW, rec)
+        return self.records.notes_of(rec.id)
+
+    def _clean_goal(
+        self, draft: forms.GoalDraft, *, existing_target: date | None = None
+    ) -> forms.CleanGoal:
+        # An old goal keeps a target date that has passed; only a new or changed date
+        # must be today or later.
+        today = self.desk.today()
+        if existing_target is not None and existing_target < today:
+            today = existing_target
+        return forms.validate_goal(
+            draft, known_exercise_ids=tuple(self.desk.exercise_domains), today=today
+        )
+
+    # -- the progress screen and the clinic overview ----------------------------------
+
+    def plan_of(self, rec: ParticipantRecord) -> TrainingPlan | None:
+        """The participant's plan with their overrides; None when the profile is gone."""
+        try:
+            plan = self.desk.profiles.get(rec.plan_profile)
+            if rec.plan_overrides:
+                known = tuple(self.desk.exercise_domains)
+                overrides = parse_overrides(
+                    rec.plan_overrides, source=f"{rec.code} (database)", known_exercise_ids=known
+                )
+                plan = apply_overrides(plan, overrides, known_exercise_ids=known)
+        except PlanError:
+            return None
+        return plan
+
+    def plan_facts(self, rec: ParticipantRecord) -> PlanFacts:
+        plan = self.plan_of(rec)
+        start = rec.start_date or rec.created_at.astimezone(self.desk.tz).date()
+        if plan is None:
+            return PlanFacts((1, 4), start, 60.0, 40.0)
+        return PlanFacts(
+            tuple(plan.training_days), start, float(plan.session_minutes), float(plan.total_hours)
+        )
+
+    def progress(self, participant_id: uuid.UUID) -> ProgressScreenData:
+        """Everything the consultant's progress screen shows (audited as a view)."""
+        rec = self._participant(participant_id)
+        self._require(Action.PARTICIPANT_VIEW, rec)
+        self._audit_alone("progress_view", participant_id=rec.id)
+        domains = self.desk.exercise_domains
+        sessions = [
+            SessionFact(
+                str(r.session_id), r.started_at, r.active_ms, r.checkin_rested, r.checkin_stressed
+            )
+            for r in self.records.session_progress(rec.id)
+        ]
+        blocks = [
+            BlockFact(
+                str(b.session_id),
+                b.session_started_at,
+                b.exercise_id,
+                domains.get(b.exercise_id, "other"),
+                b.is_practice,
+                b.end_level,
+                b.active_ms,
+            )
+            for b in self.records.block_progress(rec.id)
+        ]
+        goals = [GoalFact(str(g.id), g.text, g.archived) for g in self.records.goals_of(rec.id)]
+        ratings = [
+            RatingFact(str(r.goal_id), r.rated_on, r.value, r.comment)
+            for r in self.records.ratings_of(rec.id)
+        ]
+        notes = [
+            NoteFact(
+                str(n.id),
+                n.written_at,
+                n.author_name or "",
+                n.text,
+                str(n.goal_id) if n.goal_id else None,
+                n.exercise_id,
+                n.source,
+            )
+            for n in self.records.notes_of(rec.id)
+        ]
+        return progress_screen(
+            self.plan_facts(rec),
+            sessions,
+            blocks,
+            goals,
+            ratings,
+            notes,
+            self.desk.today(),
+            self.desk.tz,
+        )
+
+    def clinic_overview(self) -> list[OverviewRow]:
+        """Every participant this user may see, with hours, last session and a flag."""
+        recs = self.participants()
+        days = self.records.session_days_by_participant([r.id for r in recs])
+        today = self.desk.today()
+        rows = [
+            overview_row(
+                r.code,
+                r.consultant_name or "",
+                self.plan_facts(r),
+                [
+                    SessionFact(f"{r.id}:{i}", t, ms, None, None)
+                    for i, (t, ms) in enumerate(days[r.id])
+                ],
+                today,
+                self.desk.tz,
+            )
+            for r in recs
+        ]
+        self._audit_alone("clinic_overview_view", detail={"participants": len(rows)})
+        return sort_overview(rows)
+
+    # -- accounts and the audit log (admins) -----------------------------------------
+
+    def users(self) -> list[StaffUserRow]:
+        self._require(Action.USER_MANAGE)
+        return self.records.users()
+
+    def add_user(self, draft: forms.StaffUserDraft) -> StaffIdentity:
+        self._require(Action.USER_MANAGE)
+        clean = forms.validate_staff_user(draft)
+        row = self.records.add_user(
+            username=clean.username,
+            display_name=clean.display_name,
+            role=clean.role.value,
+            password_hash=hash_secret(clean.password),
+            audit=self._entry("user_create"),
+            now=self.desk.now(),
+        )
+        return _identity(row)
+
+    def unlock_user(self, user_id: uuid.UUID) -> None:
+        self._require(Action.USER_MANAGE)
+        self.records.update_user(
+            user_id, unlock=True, audit=self._entry("user_unlock"), now=self.desk.now()
+        )
+
+    def set_user_active(self, user_id: uuid.UUID, active: bool) -> None:
+        self._require(Action.USER_MANAGE)
+        if user_id == self.user.id and not active:
+            raise AccessDenied(str(_("You cannot switch off your own account.")))
+        self.records.update_user(
+            user_id,
+            active=active,
+            audit=self._entry("user_reactivate" if active else "user_deactivate"),
+            now=self.desk.now(),
+        )
+
+    def reset_password(self, user_id: uuid.UUID, password: str, password_again: str) -> None:
+        from cogtrain.staff.passwords import password_problem
+
+        self._require(Action.USER_MANAGE)
+        target = self.records.user(user_id)
+        errors: list[forms.FieldError] = []
+        problem = password_problem(password, username=target.username)
+        if problem is not None:
+            errors.append(forms.FieldError("password", problem))
+        elif password != password_again:
+            errors.append(
+                forms.FieldError("password_again", _("The two passwords are not the same."))
+            )
+        if errors:
+            raise forms.FormErrors(tuple(errors))
+        self.records.update_user(
+            user_id,
+            password_hash=hash_secret(password),
+            audit=self._entry("user_reset_password"),
+            now=self.desk.now(),
+        )
+
+    def audit_log(self, *, limit: int = 200, offset: int = 0) -> list[AuditRow]:
+        self._require(Action.AUDIT_VIEW)
+        return self.records.audit_log(limit=limit, offset=offset)
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+def _identity(row: StaffUserRow) -> StaffIdentity:
+    return StaffIdentity(row.id, row.username, row.display_name, Role(row.role))
+
+
+def _info(rec: ParticipantRecord) -> ParticipantInfo:
+    return ParticipantInfo(rec.id, rec.code, rec.language, rec.plan_profile, rec.plan_overrides)
+
+
+def _outcome(entry: AuditEntry, outcome: str, detail: dict) -> AuditEntry:
+    return AuditEntry(
+        entry.actor_id, entry.actor_name, entry.action, outcome, entry.participant_id, detail
+    )
+
+
+def _goal_fields(clean: forms.CleanGoal) -> GoalFields:
+    return GoalFields(
+        text=clean.text,
+        workplace_situation=clean.workplace_situation or None,
+        domains=tuple(clean.domains),
+        exercise_ids=tuple(clean.exercise_ids),
+        target_date=clean.target_date,
+    )
+
+
+def exercise_domains(exercise_infos: Sequence[object]) -> dict[str, str]:
+    """``{exercise_id: domain}`` from the exercise registry (what the desk needs to know)."""
+    return {e.exercise_id: str(e.domain) for e in exercise_infos}  # type: ignore[attr-defined]

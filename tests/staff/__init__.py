@@ -1,0 +1,1 @@
+"""Tests of the pure staff-side rules (cogtrain.staff)."""
