@@ -62,6 +62,21 @@ def _parser() -> argparse.ArgumentParser:
     reset = lv_sub.add_parser("reset", help="start an exercise again from level 1")
     reset.add_argument("--participant", required=True, help="participant code")
     reset.add_argument("--exercise", required=True, help="exercise id, e.g. symbol_coding")
+    user = sub.add_parser("user", help="staff accounts")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    uadd = user_sub.add_parser("add", help="create a staff account (asks for the password)")
+    uadd.add_argument("--username", required=True, help="log-in name, e.g. kari.n")
+    uadd.add_argument("--name", required=True, help="the name other staff see")
+    uadd.add_argument("--role", required=True, choices=["consultant", "neuropsychologist", "admin"])
+    uadd.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input (for scripts)",
+    )
+    user_sub.add_parser("list", help="list the staff accounts (never passwords)")
+    unlock = user_sub.add_parser("unlock", help="unlock an account after too many wrong passwords")
+    unlock.add_argument("--username", required=True)
+
     plan = sub.add_parser("plan", help="a participant's training plan")
     plan_sub = plan.add_subparsers(dest="plan_command", required=True)
     show = plan_sub.add_parser("show", help="print the plan a participant trains")
@@ -138,6 +153,52 @@ def _plan_command(database: str | None, args) -> int:  # type: ignore[no-untyped
             print(f"  excluded: {', '.join(plan.exclude)}")
         if p.plan_overrides:
             print(f"  overrides: {', '.join(sorted(p.plan_overrides))}")
+        return 0
+    finally:
+        store.close()
+
+
+def _user_command(database: str | None, args) -> int:  # type: ignore[no-untyped-def]
+    """Staff accounts from the command line (first set-up, or a locked-out admin)."""
+    import getpass
+
+    import exercises
+    from cogtrain.staff.desk import StaffDesk, exercise_domains
+    from cogtrain.staff.forms import FormErrors, StaffUserDraft
+    from cogtrain.staff.roles import role_label
+
+    store = _open_store(database)
+    try:
+        desk = StaffDesk(
+            store, profiles=_load_profiles(), exercise_domains=exercise_domains(exercises.EXERCISES)
+        )
+        if args.user_command == "list":
+            for u in desk.records.users():
+                state = "active" if u.active else "switched off"
+                if u.locked_until is not None:
+                    state += f", locked until {u.locked_until:%Y-%m-%d %H:%M} UTC"
+                print(f"{u.username:<24} {u.display_name:<32} {role_label(u.role)} ({state})")
+            return 0
+        if args.user_command == "unlock":
+            desk.unlock_from_command_line(args.username)
+            print(f"Unlocked {args.username}.")
+            return 0
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+            again = password
+        else:
+            password = getpass.getpass("Password: ")
+            again = getpass.getpass("The password again: ")
+        try:
+            made = desk.add_user_from_command_line(
+                StaffUserDraft(args.username, args.name, args.role, password, again)
+            )
+        except FormErrors as exc:
+            for err in exc.errors:
+                print(f"cogtrain: {err.field}: {err.message}", file=sys.stderr)
+            print("  Nothing was saved.", file=sys.stderr)
+            return EXIT_USER_ERROR
+        print(f"Created the {args.role} account {made.username} ({made.display_name}).")
         return 0
     finally:
         store.close()
@@ -274,6 +335,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(path)
             for path in render_session(args.out, size):
                 print(path)
+            from cogtrain.runtime.staff.screenshots import render_staff
+
+            for path in render_staff(args.out, size):
+                print(path)
             return 0
         if cmd == "db":
             from cogtrain.storage.engine import describe, resolve_url
@@ -310,6 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if cmd == "plan":
             return _plan_command(settings.database_url, args)
+        if cmd == "user":
+            return _user_command(settings.database_url, args)
         if cmd == "levels":
             return _levels_reset(settings.database_url, args.participant, args.exercise)
     except CogtrainError as exc:

@@ -145,3 +145,107 @@ def test_plan_set_and_show_with_overrides(
     assert main([*base, "show", "--participant", "P-0427"]) == 0
     out = capsys.readouterr().out
     assert "P-0427: attention-focus" in out and "sessions of 45 min" in out
+
+
+def test_user_add_list_and_unlock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from argon2 import PasswordHasher
+
+    from cogtrain.staff import passwords
+    from cogtrain.storage.engine import resolve_url
+    from cogtrain.storage.store import Store
+
+    old = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    try:
+        db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+        base = ["--lang", "en", "--database", db, "user"]
+        monkeypatch.setattr("sys.stdin", io.StringIO("korrekt hest batteri\n"))
+        assert (
+            main(
+                [
+                    *base,
+                    "add",
+                    "--username",
+                    "Anne",
+                    "--name",
+                    "Anne Admin",
+                    "--role",
+                    "admin",
+                    "--password-stdin",
+                ]
+            )
+            == 0
+        )
+        assert "Created the admin account anne" in capsys.readouterr().out
+        # Too short a password: a specific message, nothing stored.
+        monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
+        assert (
+            main(
+                [
+                    *base,
+                    "add",
+                    "--username",
+                    "kari",
+                    "--name",
+                    "Kari",
+                    "--role",
+                    "consultant",
+                    "--password-stdin",
+                ]
+            )
+            == 2
+        )
+        err = capsys.readouterr().err
+        assert "password" in err and "at least 10" in err and "Nothing was saved" in err
+        # The same user name twice is refused.
+        monkeypatch.setattr("sys.stdin", io.StringIO("korrekt hest batteri\n"))
+        assert (
+            main(
+                [
+                    *base,
+                    "add",
+                    "--username",
+                    "anne",
+                    "--name",
+                    "Anne 2",
+                    "--role",
+                    "admin",
+                    "--password-stdin",
+                ]
+            )
+            == 2
+        )
+        assert main([*base, "list"]) == 0
+        out = capsys.readouterr().out
+        assert "anne" in out and "Anne Admin" in out and "kari" not in out
+        assert "argon2" not in out and "batteri" not in out
+        store = Store.open(resolve_url(db))
+        try:
+            row = store.staff.user_by_username("anne")
+            assert row is not None
+            from datetime import UTC, datetime, timedelta
+
+            from cogtrain.storage.staff_records import AuditEntry
+
+            store.staff.record_login(
+                row.id,
+                failed_attempts=0,
+                locked_until=datetime.now(UTC) + timedelta(minutes=15),
+                success=False,
+                audit=AuditEntry(row.id, "anne", "login", "failed"),
+                now=datetime.now(UTC),
+            )
+        finally:
+            store.close()
+        assert main([*base, "list"]) == 0
+        assert "locked until" in capsys.readouterr().out
+        assert main([*base, "unlock", "--username", "anne"]) == 0
+        assert main([*base, "list"]) == 0
+        assert "locked until" not in capsys.readouterr().out
+        assert main([*base, "unlock", "--username", "nobody"]) == 2
+        assert "no staff account called 'nobody'" in capsys.readouterr().err
+    finally:
+        passwords.use_hasher(old)

@@ -65,6 +65,7 @@ from cogtrain.training.plans import (
 
 LOCAL_TZ = ZoneInfo("Europe/Oslo")
 PARTICIPANT_ACTOR = "participant"
+COMMAND_LINE_ACTOR = "command line"
 
 
 class AccessDenied(CogtrainError):
@@ -134,6 +135,39 @@ class StaffDesk:
             now=now,
         )
         return _identity(row)
+
+    def add_user_from_command_line(self, draft: forms.StaffUserDraft) -> StaffIdentity:
+        """``cogtrain user add``: whoever may run commands on the database's PC is trusted
+        like an admin (they can read the file anyway); the audit log says so."""
+        clean = forms.validate_staff_user(
+            draft, existing_usernames=tuple(u.username for u in self.records.users())
+        )
+        row = self.records.add_user(
+            username=clean.username,
+            display_name=clean.display_name,
+            role=clean.role.value,
+            password_hash=hash_secret(clean.password),
+            audit=AuditEntry(None, COMMAND_LINE_ACTOR, "user_create"),
+            now=self.now(),
+        )
+        return _identity(row)
+
+    def unlock_from_command_line(self, username: str) -> None:
+        """``cogtrain user unlock``: clear the lock and the failed-login count."""
+        row = self.records.user_by_username(username.strip().lower())
+        if row is None:
+            raise LoginFailed(
+                f"There is no staff account called {username!r}.",
+                hint="`cogtrain user list` shows the accounts.",
+            )
+        self.records.update_user(
+            row.id,
+            unlock=True,
+            audit=AuditEntry(
+                None, COMMAND_LINE_ACTOR, "user_unlock", detail={"username": row.username}
+            ),
+            now=self.now(),
+        )
 
     def login(self, username: str, password: str) -> StaffSession:
         """Check a name and password; five failures in a row lock the account for a while."""

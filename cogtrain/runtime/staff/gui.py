@@ -139,6 +139,8 @@ class StaffScene(Scene):
         self.messages: list[Msg] = []
         self.notice: Msg | None = None
         self.entries: list[UITextEntryLine | UITextEntryBox] = []
+        # The buttons on screen by their label (tests and keyboard shortcuts find them).
+        self.buttons: dict[str, UIButton] = {}
         self.theme: th.Theme | None = None
 
     # -- to implement ------------------------------------------------------------------
@@ -162,6 +164,7 @@ class StaffScene(Scene):
         self.theme = th.Theme(size[1])
         self.ui = pygame_gui.UIManager(size, gui_theme(self.theme), enable_live_theme_updates=False)
         self.entries = []
+        self.buttons = {}
         self._built_for = size
         self._header_buttons()
         self.build(self.content_area(surface))
@@ -287,8 +290,11 @@ class StaffScene(Scene):
 
     # -- actions -------------------------------------------------------------------------
 
-    def attempt(self, fn: Callable[[], T], *, done: Msg | None = None) -> T | None:
+    def attempt(self, fn: Callable[[], T], *, done: Msg | None = None) -> T | bool | None:
         """Run a staff action; show why it was refused instead of raising.
+
+        Returns the action's result (``True`` for an action that returns nothing), or
+        ``None`` when it was refused or did not validate.
 
         Form problems are listed field by field; an access refusal or a storage problem
         shows its message and hint. Nothing has been stored in either case.
@@ -305,7 +311,7 @@ class StaffScene(Scene):
             return None
         self.messages = []
         self.notice = done
-        return result
+        return True if result is None else result
 
     # -- widget helpers ------------------------------------------------------------------
 
@@ -325,13 +331,15 @@ class StaffScene(Scene):
         primary: bool = False,
     ) -> UIButton:
         _require_msg(label)
-        return UIButton(
+        b = UIButton(
             rect,
             str(label),
             self.ui,
             command=command,
             object_id="#primary" if primary else None,
         )
+        self.buttons[str(label)] = b
+        return b
 
     def entry(
         self,
@@ -386,6 +394,32 @@ class StaffScene(Scene):
             bold=bold,
             topleft=topleft,
         )
+
+
+def fit_text(
+    theme: th.Theme,
+    text: Msg,
+    size: int,
+    width_px: int,
+    *,
+    color: th.Color = th.TEXT,
+    bold: bool = False,
+) -> pygame.Surface:
+    """``text`` rendered to fit ``width_px``: a smaller size first, then cut with "…"."""
+    surf = theme.render(text, size, color=color, bold=bold)
+    if surf.get_width() <= width_px:
+        return surf
+    smaller = th.SIZE_STAFF_SMALL if size > th.SIZE_STAFF_SMALL else size
+    surf = theme.render(text, smaller, color=color, bold=bold)
+    if surf.get_width() <= width_px:
+        return surf
+    words = str(text)
+    while len(words) > 1:
+        words = words[:-1]
+        surf = theme.render(data(words.rstrip() + "…"), smaller, color=color, bold=bold)
+        if surf.get_width() <= width_px:
+            return surf
+    return surf
 
 
 def dropdown_value(menu: UIDropDownMenu) -> str:

@@ -19,11 +19,11 @@ import pygame
 from cogtrain.i18n import Msg, _, data, number
 from cogtrain.runtime import theme as th
 from cogtrain.runtime.staff.dates import short_date
-from cogtrain.runtime.staff.gui import StaffScene
-from cogtrain.staff.roles import Action
+from cogtrain.runtime.staff.gui import StaffScene, fit_text
+from cogtrain.staff.roles import Action, Role
 
 ROWS_PER_PAGE = 12
-FLAG: th.Color = (181, 137, 0)  # amber: "get in touch", never an alarm red
+FLAG: th.Color = (138, 99, 0)  # dark amber (4.9:1 on the background): "get in touch", never red
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class OverviewScene(StaffScene):
         self.picked = 0
         self.first = 0
         self.show_inactive = False
+        self.with_consultant = True
         self.rows: list[_Row] = []
         self.headers: tuple[Msg, ...] = ()
         self.row_rects: list[tuple[int, pygame.Rect]] = []
@@ -73,9 +74,11 @@ class OverviewScene(StaffScene):
                 for r in records
             ]
             return
+        # A consultant's list holds only their own participants: no consultant column.
+        self.with_consultant = session.user.role is not Role.CONSULTANT
         self.headers = (
             _("Participant code"),
-            _("Work consultant"),
+            *((_("Work consultant"),) if self.with_consultant else ()),
             _("Hours"),
             _("Last session"),
             _("This month"),
@@ -93,13 +96,17 @@ class OverviewScene(StaffScene):
                     rec.id,
                     (
                         data(o.participant_code),
-                        data(o.consultant) if o.consultant else _("none yet"),
-                        _("{done} of {target}").format(
+                        *(
+                            (data(o.consultant) if o.consultant else _("none yet"),)
+                            if self.with_consultant
+                            else ()
+                        ),
+                        _("{done} / {target}").format(
                             done=number(o.hours_done, decimals=1),
                             target=number(session.plan_facts(rec).target_hours),
                         ),
                         short_date(o.last_session_day) if o.last_session_day else _("none yet"),
-                        _("{done} of {planned}").format(
+                        _("{done} / {planned}").format(
                             done=number(o.sessions_this_month),
                             planned=number(o.planned_this_month),
                         ),
@@ -196,15 +203,22 @@ class OverviewScene(StaffScene):
             self.first = self.picked
         elif self.picked >= self.first + ROWS_PER_PAGE:
             self.first = self.picked - ROWS_PER_PAGE + 1
-        weights = (3, 4, 2, 3, 2, 3, 3) if not self.admin else (3, 4, 3)
+        if self.admin:
+            weights: tuple[int, ...] = (3, 4, 3)
+        elif self.with_consultant:
+            weights = (3, 4, 3, 3, 3, 3, 4)
+        else:
+            weights = (3, 3, 3, 3, 3, 4)
         total = sum(weights)
         xs = [area.left]
         for w in weights[:-1]:
             xs.append(xs[-1] + area.width * w // total)
         row_h = self.px(40)
         y = area.top
-        for x, head in zip(xs, self.headers, strict=True):
-            self.label(surface, head, (x + self.px(10), y), bold=True, size=th.SIZE_STAFF_SMALL)
+        for j, (x, head) in enumerate(zip(xs, self.headers, strict=True)):
+            limit = (xs[j + 1] if j + 1 < len(xs) else area.right) - x - self.px(14)
+            surf = fit_text(theme, head, th.SIZE_STAFF_SMALL, limit, bold=True)
+            surface.blit(surf, (x + self.px(10), y))
         y += self.px(34)
         pygame.draw.line(surface, th.PANEL_BORDER, (area.left, y), (area.right, y), 2)
         self.row_rects = []
@@ -220,10 +234,10 @@ class OverviewScene(StaffScene):
             for j, (x, cell) in enumerate(zip(xs, row.cells, strict=True)):
                 flag_cell = j == len(row.cells) - 1 and row.flagged
                 color = FLAG if flag_cell else (th.TEXT if row.active else th.MUTED)
-                surf = theme.render(cell, th.SIZE_STAFF_BODY, color=color, bold=flag_cell or j == 0)
                 limit = (xs[j + 1] if j + 1 < len(xs) else area.right) - x - self.px(16)
-                if surf.get_width() > limit:
-                    surf = surf.subsurface((0, 0, max(1, limit), surf.get_height()))
+                surf = fit_text(
+                    theme, cell, th.SIZE_STAFF_BODY, limit, color=color, bold=flag_cell or j == 0
+                )
                 surface.blit(surf, (x + self.px(10), rect.centery - surf.get_height() // 2))
             y += row_h + self.px(4)
         if len(self.rows) > ROWS_PER_PAGE:

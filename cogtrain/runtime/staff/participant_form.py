@@ -51,6 +51,7 @@ class ParticipantFormScene(StaffScene):
             if u.role == Role.CONSULTANT.value and u.active
         ]
         self._labels: list[tuple[Msg, tuple[int, int]]] = []
+        self._hint_y = 0
 
     def _back(self) -> None:
         if self.record is not None and not self.nav.is_admin:
@@ -60,7 +61,7 @@ class ParticipantFormScene(StaffScene):
 
     def build(self, area: pygame.Rect) -> None:
         h = self.row_h()
-        col_w = min(self.px(560), area.width // 2 - self.px(20))
+        col_w = min(self.px(560), (area.width - self.px(80)) // 2)
         x = area.left + self.px(10)
         y = area.top + self.px(44)
         step = h + self.px(48)
@@ -116,6 +117,8 @@ class ParticipantFormScene(StaffScene):
             )
             self._labels.append((pin_label, (x2, y2 - self.px(30))))
             self.pin = self.entry(pygame.Rect(x2, y2, col_w, h), hidden=True, max_chars=8)
+            y = max(y, y2 + step)
+        self._hint_y = y - self.px(20)
         bw = self.px(230)
         by = area.bottom - h
         self.button(pygame.Rect(area.left, by, bw, h), _("Cancel"), self._back)
@@ -155,7 +158,7 @@ class ParticipantFormScene(StaffScene):
                 surface,
                 self.theme,
                 hint,
-                pygame.Rect(area.left, area.bottom - self.px(150), area.width, self.px(60)),
+                pygame.Rect(area.left + self.px(10), self._hint_y, area.width, self.px(60)),
                 size=th.SIZE_STAFF_SMALL,
                 color=th.MUTED,
                 align_center=False,

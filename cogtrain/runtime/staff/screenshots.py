@@ -1,0 +1,246 @@
+"""Render every staff screen to PNG, in a throw-away database with a small clinic in it.
+
+``cogtrain screenshot`` calls :func:`render_staff` after the participant screens, so
+each staff screen is looked at in both languages and at both window sizes
+(tools/screenshots.sh). The clinic: an admin, two work consultants, a neuropsychologist,
+and participants with several weeks of training, goals, ratings, notes and check-ins.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import numpy as np
+import pygame
+from argon2 import PasswordHasher
+
+import exercises
+from cogtrain import i18n
+from cogtrain.runtime.app import App
+from cogtrain.runtime.clock import ManualClock
+from cogtrain.runtime.flow import ProgramFlow
+from cogtrain.staff import passwords
+from cogtrain.staff.desk import StaffDesk, exercise_domains
+from cogtrain.staff.forms import (
+    GoalDraft,
+    NoteDraft,
+    ParticipantDraft,
+    RatingDraft,
+    StaffUserDraft,
+)
+from cogtrain.storage.engine import resolve_url
+from cogtrain.storage.store import Store
+from cogtrain.training.checkin import CheckIn
+from cogtrain.training.reflection import Reflection
+from cogtrain.training.staircase import StaircaseState
+
+TODAY = date(2026, 12, 2)
+PASSWORD = "korrekt hest batteri"
+SCORED = ("symbol_coding", "order_list", "shelf_search", "go_stop")
+
+
+def _now() -> datetime:
+    return datetime.combine(TODAY, time(10, 0), tzinfo=UTC)
+
+
+def write_history(store: Store, participant_id, start: date, weeks: int, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """Two sessions a week with rising levels, a missed week, check-ins, answers."""
+    rng = np.random.default_rng(seed)
+    known = {e.exercise_id for e in exercises.EXERCISES}
+    ids = [x for x in SCORED if x in known] or [e.exercise_id for e in exercises.EXERCISES[:4]]
+    level = dict.fromkeys(ids, 1.0)
+    day = start
+    n = 0
+    while day < TODAY - timedelta(days=1) and n < weeks * 2:
+        for weekday in (0, 3):  # Monday, Thursday
+            d = day + timedelta(days=weekday)
+            if d >= TODAY or (n in (7, 8)):  # a hard fortnight: two sessions missed
+                n += 1
+                continue
+            t = datetime.combine(d, time(9, 30), tzinfo=UTC)
+            sid = store.start_session(participant_id, now=t)
+            stressed = 3 if n in (5, 6) else int(rng.integers(1, 3))
+            store.save_checkin(sid, CheckIn(rested=int(rng.integers(1, 4)), stressed=stressed))
+            for i, ex in enumerate(ids):
+                bt = t + timedelta(minutes=12 * i)
+                level[ex] = min(12.0, level[ex] + float(rng.uniform(0.0, 0.8)))
+                state = StaircaseState(value=level[ex], min_level=1, max_level=12)
+                bid = store.start_block(
+                    sid,
+                    exercise_id=ex,
+                    is_practice=False,
+                    seed=int(rng.integers(1, 2**31)),
+                    start=state,
+                    start_level=int(level[ex]),
+                    now=bt,
+                )
+                store.end_block(
+                    bid,
+                    status="completed",
+                    active_ms=10 * 60_000.0,
+                    participant_id=participant_id,
+                    end_state=state,
+                    end_level=int(level[ex]),
+                    now=bt + timedelta(minutes=10),
+                )
+                if i == 1 and n % 3 == 0:
+                    store.save_reflection(
+                        bid, Reflection(("group",), "Når jeg plukker ordre på lageret")
+                    )
+            store.end_session(sid, reason="finished", now=t + timedelta(minutes=50))
+            n += 1
+        day += timedelta(days=7)
+
+
+def _clinic(store: Store) -> StaffDesk:
+    ids = [e.exercise_id for e in exercises.EXERCISES]
+    from cogtrain.training.plans import load_profiles
+
+    clock = {"t": _now()}
+
+    def now() -> datetime:
+        clock["t"] += timedelta(seconds=1)
+        return clock["t"]
+
+    desk = StaffDesk(
+        store,
+        profiles=load_profiles(known_exercise_ids=ids),
+        exercise_domains=exercise_domains(exercises.EXERCISES),
+        now=now,
+    )
+    desk.create_first_admin(StaffUserDraft("admin", "Anne Admin", "admin", PASSWORD, PASSWORD))
+    admin = desk.login("admin", PASSWORD)
+    for user, name, role in (
+        ("kari", "Kari Nordmann", "consultant"),
+        ("ola", "Ola Hansen", "consultant"),
+        ("nils", "Nils Berg", "neuropsychologist"),
+    ):
+        admin.add_user(StaffUserDraft(user, name, role, PASSWORD, PASSWORD))
+    kari = desk.login("kari", PASSWORD)
+    codes = ("JMO-014", "JMO-015", "JMO-021", "JMO-022", "JMO-030")
+    for i, code in enumerate(codes):
+        start = TODAY - timedelta(weeks=10 - i * 2)
+        start -= timedelta(days=start.weekday())
+        rec = kari.create_participant(
+            ParticipantDraft(code, "jmo-standard", f"{start:%d.%m.%Y}", "nb", pin="2580")
+        )
+        write_history(store, rec.id, start, weeks=10 - i * 2 if i != 2 else 3, seed=i)
+    p = desk.records.participant_by_code("JMO-014")
+    assert p is not None
+    g1 = kari.add_goal(
+        p.id,
+        GoalDraft(
+            "Holde oversikt over ordrene på lageret",
+            "Plukker ordre tre dager i uka; mister tråden når det kommer nye ordre underveis.",
+            ("memory", "attention"),
+            ("order_list",),
+            "01.03.2027",
+        ),
+    )
+    g2 = kari.add_goal(
+        p.id,
+        GoalDraft("Komme presis til vaktstart", "Møter kl. 07.30", ("problem_solving",)),
+    )
+    for weeks_ago, v1, v2 in ((8, "-2", "-1"), (5, "-1", "-1"), (2, "0", "1")):
+        day = TODAY - timedelta(weeks=weeks_ago)
+        for goal, value in ((g1, v1), (g2, v2)):
+            store.staff.add_rating(
+                goal.id,
+                rated_on=day,
+                value=int(value),
+                comment=None,
+                audit=kari._entry("goal_rate"),
+                now=datetime.combine(day, time(12), tzinfo=UTC),
+            )
+    kari.rate_goal(RatingDraft(str(g1.id), "1", "Bruker lista hver dag"))
+    kari.add_note(
+        p.id,
+        NoteDraft("Brukte grupperingsstrategien da hun plukket ordre i dag.", str(g1.id)),
+    )
+    kari.add_note(p.id, NoteDraft("Tung uke: lite søvn. Kortere økter denne uka."))
+    return desk
+
+
+def render_staff(out_dir: Path, size: tuple[int, int]) -> list[Path]:
+    """Save a PNG of every staff screen; returns the files."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lang = i18n.current_language()
+    saved: list[Path] = []
+    old_hasher = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    pygame.init()
+    try:
+        pygame.display.set_mode(size)
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Store.open(resolve_url(f"sqlite:///{tmp}/staff.sqlite3"))
+            store.ensure_demo_participant()
+            app = App(ManualClock())
+            flow = ProgramFlow(app, store)
+
+            def shot(name: str, frames: int = 2) -> None:
+                for _f in range(frames):
+                    app.step(app._collect_immediate())
+                    app.clock.advance_ms(1000 / app.fps)  # type: ignore[attr-defined]
+                path = out_dir / f"staff_{name}_{lang}_{size[0]}x{size[1]}.png"
+                pygame.image.save(app.surface, path)
+                saved.append(path)
+
+            flow.show_start()
+            shot("00_start_before_set_up")
+            flow.show_staff()
+            shot("01_first_admin")
+            flow._desk = _clinic(store)
+            desk = flow.desk
+            flow.show_start()
+            shot("02_start")
+            flow.show_participant_login()
+            shot("03_participant_code_pin")
+            from cogtrain.runtime.staff.nav import StaffNav
+
+            nav = StaffNav(app, desk, on_start_training=flow.pick, on_exit=flow.show_start)
+            nav.start()
+            shot("04_login")
+            nav.logged_in(desk.login("kari", PASSWORD))
+            shot("05_overview_consultant")
+            p = desk.records.participant_by_code("JMO-014")
+            assert p is not None
+            nav.participant_form(None)
+            shot("06_participant_new")
+            nav.participant_form(p.id)
+            shot("07_participant_edit")
+            for name, go in (
+                ("08_progress", lambda: nav.participant(p.id)),
+                ("09_goals", lambda: nav.goals(p.id)),
+                ("10_goal_edit", lambda: nav.goal_form(p.id, desk.records.goals_of(p.id)[0])),
+                ("11_rating", lambda: nav.rating_form(desk.records.goals_of(p.id)[0])),
+                ("12_note", lambda: nav.note_form(p.id)),
+            ):
+                try:
+                    go()
+                except ImportError:
+                    continue  # a screen still being written
+                shot(name, frames=3)
+            nav.logout()
+            nav.logged_in(desk.login("admin", PASSWORD))
+            shot("13_overview_admin")
+            nav.participant_form(p.id)
+            shot("14_participant_admin")
+            for name, go in (
+                ("15_accounts", nav.accounts),
+                ("16_new_account", nav.user_form),
+                ("17_audit_log", nav.audit_log),
+            ):
+                try:
+                    go()
+                except ImportError:
+                    continue
+                shot(name)
+            nav.logout()
+            nav.logged_in(desk.login("nils", PASSWORD))
+            shot("18_overview_neuropsychologist")
+            store.close()
+    finally:
+        passwords.use_hasher(old_hasher)
+        pygame.quit()
+    return saved
