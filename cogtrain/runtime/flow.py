@@ -29,6 +29,7 @@ import numpy as np
 
 import exercises
 from cogtrain.errors import CogtrainError
+from cogtrain import i18n
 from cogtrain.i18n import Msg, _, data, number, weekday_date
 from cogtrain.runtime.app import App
 from cogtrain.runtime.exercise_view import ExerciseView
@@ -114,6 +115,7 @@ class ProgramFlow:
         self._checkin_rested: int | None = None
         self._instruction_ms = 0.0
         self._desk: StaffDesk | None = None
+        self._program_language = i18n.current_language()
         self.app.error_handler = self.show_error
 
     # -- plans ------------------------------------------------------------------------
@@ -163,6 +165,8 @@ class ProgramFlow:
 
     def show_start(self, notice: Msg | None = None) -> None:
         """The start screen: the demo before the staff side is set up, else code and PIN."""
+        if i18n.current_language() != self._program_language:
+            i18n.set_language(self._program_language)
         set_up = not self.desk.needs_first_admin()
         demo = None
         if not set_up:
@@ -198,6 +202,10 @@ class ProgramFlow:
 
     def pick(self, participant: ParticipantInfo) -> None:
         self.participant = participant
+        # The participant's own language (set by their consultant) for their screens;
+        # the start screen goes back to the program's language.
+        if participant.language in i18n.SUPPORTED_LANGUAGES:
+            i18n.set_language(participant.language)  # type: ignore[arg-type]
         self.controller = TrainingController(self.store, participant)
         if self.single is not None:
             # The level is read before the session starts, so a damaged level state stops

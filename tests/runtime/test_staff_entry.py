@@ -274,3 +274,18 @@ def test_admin_assigns_a_consultant(app: App, flow: ProgramFlow, store: Store) -
     click(app, button(form, "Save").rect.center)
     assert isinstance(app.top, OverviewScene), form.messages
     assert store.staff.participant_by_code("JMO-014").consultant_name == "Ola Konsulent"  # type: ignore[union-attr]
+
+
+def test_participant_trains_in_their_own_language(app: App, flow: ProgramFlow) -> None:
+    set_up_clinic(flow)
+    kari = flow.desk.login("kari", PW)
+    rec = flow.desk.records.participant_by_code("JMO-014")
+    assert rec is not None
+    kari.update_participant(
+        rec.id, ParticipantDraft("JMO-014", "short-sessions", "02.11.2026", "nb")
+    )
+    assert i18n.current_language() == "en"  # the program's language
+    flow.pick(flow.desk.participant_login("JMO-014", "2580"))
+    assert i18n.current_language() == "nb"
+    flow.show_start()
+    assert i18n.current_language() == "en"
