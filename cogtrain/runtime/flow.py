@@ -28,8 +28,8 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 
 import exercises
-from cogtrain.errors import CogtrainError
 from cogtrain import i18n
+from cogtrain.errors import CogtrainError
 from cogtrain.i18n import Msg, _, data, number, weekday_date
 from cogtrain.runtime.app import App
 from cogtrain.runtime.exercise_view import ExerciseView

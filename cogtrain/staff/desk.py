@@ -375,6 +375,9 @@ class StaffSession:
             draft,
             known_profiles=self.desk.profiles.ids,
             known_consultants=self._consultant_names(),
+            existing_codes=tuple(
+                r.code for r in self.records.participant_records(include_inactive=True)
+            ),
         )
         consultant_id = self._consultant_id(clean.consultant_username)
         if self.user.role is Role.CONSULTANT:
@@ -687,7 +690,9 @@ class StaffSession:
 
     def add_user(self, draft: forms.StaffUserDraft) -> StaffIdentity:
         self._require(Action.USER_MANAGE)
-        clean = forms.validate_staff_user(draft)
+        clean = forms.validate_staff_user(
+            draft, existing_usernames=tuple(u.username for u in self.records.users())
+        )
         row = self.records.add_user(
             username=clean.username,
             display_name=clean.display_name,
@@ -737,9 +742,13 @@ class StaffSession:
             now=self.desk.now(),
         )
 
-    def audit_log(self, *, limit: int = 200, offset: int = 0) -> list[AuditRow]:
+    def audit_log(
+        self, *, limit: int = 200, offset: int = 0, until: datetime | None = None
+    ) -> list[AuditRow]:
         self._require(Action.AUDIT_VIEW)
-        return self.records.audit_log(limit=limit, offset=offset)
+        rows = self.records.audit_log(limit=limit, offset=offset, until=until)
+        self._audit_alone("audit_log_view", detail={"offset": offset})
+        return rows
 
 
 # -- helpers ------------------------------------------------------------------------

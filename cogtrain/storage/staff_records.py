@@ -217,7 +217,11 @@ class StaffRecords:
         limit: int = 200,
         offset: int = 0,
         participant_id: uuid.UUID | None = None,
+        until: datetime | None = None,
     ) -> list[AuditRow]:
+        """Newest first. ``until`` pins the pages to the log as it was when first read,
+        so rows written meanwhile (the viewing itself) do not shift later pages."""
+
         def q(s: Session) -> list[AuditRow]:
             stmt = (
                 select(AuditEvent, Participant.code)
@@ -228,6 +232,8 @@ class StaffRecords:
             )
             if participant_id is not None:
                 stmt = stmt.where(AuditEvent.participant_id == participant_id)
+            if until is not None:
+                stmt = stmt.where(AuditEvent.at <= until)
             return [
                 AuditRow(e.at, e.actor_name, e.action, e.outcome, code, e.detail, e.device)
                 for e, code in s.execute(stmt)

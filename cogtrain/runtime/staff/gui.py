@@ -171,6 +171,10 @@ class StaffScene(Scene):
         for entry, text in zip(self.entries, kept, strict=False):
             entry.set_text(text)
 
+    def rebuild(self) -> None:
+        """Build the widgets again on the next frame (typed text is kept)."""
+        self._built_for = None
+
     def content_area(self, surface: pygame.Surface) -> pygame.Rect:
         theme = self.theme or th.Theme(surface.get_height())
         m = theme.px(28)
@@ -231,8 +235,9 @@ class StaffScene(Scene):
         self._draw_header(surface, theme)
         area = self.content_area(surface)
         self.draw_content(surface, area)
-        self._draw_messages(surface, theme)
         self.ui.draw_ui(surface)
+        # Last, so a message is never hidden behind a list or an entry.
+        self._draw_messages(surface, theme)
 
     def _draw_header(self, surface: pygame.Surface, theme: th.Theme) -> None:
         band = pygame.Rect(0, 0, surface.get_width(), theme.px(78))
