@@ -37,12 +37,13 @@ def top(name: str) -> str:
 RULE_FILES = files(
     "cogtrain/training/**/*.py",
     "cogtrain/reports/*.py",
-    "cogtrain/staff/[!d]*.py",  # the staff rules; desk.py is the door to storage
-
+    "cogtrain/staff/*.py",
     "exercises/*/rules.py",
     "exercises/*/__init__.py",
     "exercises/__init__.py",
 )
+# The staff rules are pure; the desk is the one staff module that talks to storage.
+RULE_FILES = [p for p in RULE_FILES if (p.parent.name, p.name) != ("staff", "desk.py")]
 STORAGE_FILES = files("cogtrain/storage/**/*.py")
 RUNTIME_FILES = files("cogtrain/runtime/**/*.py", "exercises/*/view.py", "exercises/_shared/*.py")
 
