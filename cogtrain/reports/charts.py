@@ -41,9 +41,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from cogtrain import paths
-from cogtrain.i18n import N_, Msg, _, babel_locale, number
+from cogtrain.i18n import Msg, _, babel_locale, number
 from cogtrain.reports.progress_data import CheckinWeek, GoalRatings, LevelCurve
-from cogtrain.training.exercise import Domain
+from cogtrain.training.exercise import DOMAIN_NAMES
 
 Size = tuple[int, int]
 RGB = tuple[int, int, int]
@@ -74,13 +74,6 @@ LEGEND_RIGHT_MIN_PX = 900
 SMALL_HEIGHT_PX = 300
 """Below this the rating axis shows only -2, 0 and +2, so its labels never touch."""
 FALLBACK_FAMILY = "DejaVu Sans"
-
-DOMAIN_NAMES: dict[str, str] = {
-    Domain.ATTENTION.value: N_("Attention"),
-    Domain.MEMORY.value: N_("Memory"),
-    Domain.PROBLEM_SOLVING.value: N_("Problem solving"),
-    Domain.PROCESSING_SPEED.value: N_("Processing speed"),
-}
 
 
 @dataclass(frozen=True)

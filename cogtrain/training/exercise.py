@@ -24,6 +24,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from cogtrain.i18n import N_, Msg, _, data
+
 
 class Domain(StrEnum):
     """The four domains JMO training targets."""
@@ -32,6 +34,21 @@ class Domain(StrEnum):
     MEMORY = "memory"
     PROBLEM_SOLVING = "problem_solving"
     PROCESSING_SPEED = "processing_speed"
+
+
+DOMAIN_NAMES: dict[str, str] = {
+    Domain.ATTENTION.value: N_("Attention"),
+    Domain.MEMORY.value: N_("Memory"),
+    Domain.PROBLEM_SOLVING.value: N_("Problem solving"),
+    Domain.PROCESSING_SPEED.value: N_("Processing speed"),
+}
+"""The domains' names (msgids, in the clinics' words), for screens, charts and reports."""
+
+
+def domain_label(key: str) -> Msg:
+    """A domain's name in the active language; an unknown key as it is."""
+    name = DOMAIN_NAMES.get(key)
+    return _(name) if name else data(key)
 
 
 class TrialSpec(Protocol):

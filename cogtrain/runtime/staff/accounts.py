@@ -24,8 +24,7 @@ from pygame_gui.elements import UIButton
 from cogtrain.i18n import N_, Msg, _, babel_locale, data, number
 from cogtrain.runtime import theme as th
 from cogtrain.runtime.staff.dates import date_time
-from cogtrain.runtime.staff.goals import fit, message_top, notify
-from cogtrain.runtime.staff.gui import StaffScene, dropdown_value
+from cogtrain.runtime.staff.gui import StaffScene, dropdown_value, fit, message_top, notify
 from cogtrain.runtime.text import draw_paragraph
 from cogtrain.staff.forms import (
     DISPLAY_NAME_MAX,

@@ -24,37 +24,25 @@ from pygame_gui.elements import UIButton, UISelectionList
 
 import exercises
 from cogtrain.errors import CogtrainError
-from cogtrain.i18n import N_, Msg, _, data, number
+from cogtrain.i18n import Msg, _, data, number
 from cogtrain.runtime import theme as th
 from cogtrain.runtime.staff.dates import form_date, short_date
-from cogtrain.runtime.staff.gui import StaffScene, dropdown_value
+from cogtrain.runtime.staff.gui import StaffScene, dropdown_value, fit, message_top, notify
 from cogtrain.runtime.text import draw_paragraph, wrap
 from cogtrain.staff.forms import GOAL_TEXT_MAX, GoalDraft, NoteDraft, RatingDraft
 from cogtrain.staff.goal_scale import GAS_LEVELS, GasLevel, gas_level
 from cogtrain.staff.roles import Action
 from cogtrain.storage.staff_records import GoalRow, ParticipantRecord, RatingRow, StaleRecordError
-from cogtrain.training.exercise import Domain
+from cogtrain.training.exercise import Domain, domain_label
 
 T = TypeVar("T")
 
-DOMAIN_NAMES: dict[str, str] = {
-    Domain.ATTENTION.value: N_("Attention"),
-    Domain.MEMORY.value: N_("Memory"),
-    Domain.PROBLEM_SOLVING.value: N_("Problem solving"),
-    Domain.PROCESSING_SPEED.value: N_("Processing speed"),
-}
 NO_CHOICE = "-"
 PICKED_BG: th.Color = (226, 234, 243)
 ARCHIVED_BG: th.Color = (239, 238, 233)
 
 
 # -- words for data -----------------------------------------------------------------------
-
-
-def domain_label(key: str) -> Msg:
-    """A domain in the active language; an unknown key as it is."""
-    name = DOMAIN_NAMES.get(key)
-    return _(name) if name else data(key)
 
 
 def exercise_label(exercise_id: str) -> Msg:
@@ -72,38 +60,6 @@ def signed(value: int) -> Msg:
 
 def joined(items: list[Msg]) -> Msg:
     return Msg(", ".join(items))
-
-
-def fit(theme: th.Theme, text: Msg, width: int, size: int, *, bold: bool = False) -> Msg:
-    """``text`` cut with an ellipsis so that it is at most ``width`` pixels wide."""
-    font = theme.font(size, bold=bold)
-    if font.size(text)[0] <= width:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if font.size(text[:mid].rstrip() + "…")[0] <= width:
-            lo = mid
-        else:
-            hi = mid - 1
-    return Msg(text[:lo].rstrip() + "…")
-
-
-def message_top(scene: StaffScene, surface: pygame.Surface) -> int | None:
-    """Where the base class's message panel starts (its top), or None when none is shown.
-
-    The same sums as ``StaffScene._draw_messages``, so a list can end above the panel
-    instead of running under it.
-    """
-    theme = scene.theme
-    if theme is None or (not scene.messages and scene.notice is None):
-        return None
-    text = Msg("\n".join(scene.messages)) if scene.messages else (scene.notice or Msg(""))
-    width = min(surface.get_width() - theme.px(56), theme.px(900))
-    pad = theme.px(14)
-    n = len(wrap(theme, text, width - 2 * pad, th.SIZE_STAFF_BODY))
-    height = n * round(theme.font(th.SIZE_STAFF_BODY).get_linesize() * 1.25) + 2 * pad
-    return surface.get_height() - theme.px(90) - height
 
 
 def first_line(text: str | None) -> str:
@@ -136,14 +92,6 @@ def stale_guard(fn: Callable[[], T], on_stale: Callable[[], None]) -> Callable[[
             ) from exc
 
     return run
-
-
-def notify(nav, notice: Msg) -> None:  # type: ignore[no-untyped-def]
-    """Show ``notice`` on the screen the nav just opened."""
-    top = nav.app.top
-    if isinstance(top, StaffScene):
-        top.notice = notice
-        top.messages = []
 
 
 # -- the goals list -----------------------------------------------------------------------

@@ -34,7 +34,7 @@ from cogtrain.errors import CogtrainError
 from cogtrain.i18n import Msg, _, data
 from cogtrain.runtime import theme as th
 from cogtrain.runtime.scene import Scene, StampedEvent
-from cogtrain.runtime.text import draw_line, draw_paragraph
+from cogtrain.runtime.text import draw_line, draw_paragraph, wrap
 from cogtrain.staff.forms import FormErrors
 from cogtrain.staff.passwords import STAFF_IDLE_LOGOUT
 from cogtrain.staff.roles import role_label
@@ -262,25 +262,32 @@ class StaffScene(Scene):
             x = surface.get_width() - theme.px(28) - theme.px(150) - theme.px(16) - surf.get_width()
             surface.blit(surf, (x, theme.px(30)))
 
-    def _draw_messages(self, surface: pygame.Surface, theme: th.Theme) -> None:
-        lines = list(self.messages)
-        if not lines and self.notice is None:
-            return
+    def message_panel(self, surface: pygame.Surface) -> tuple[pygame.Rect, Msg] | None:
+        """Where the message (or notice) panel goes and its text; None when there is none.
+
+        Screens with long lists end them above the panel's top."""
+        theme = self.theme or th.Theme(surface.get_height())
+        if not self.messages and self.notice is None:
+            return None
+        text = Msg("\n".join(self.messages)) if self.messages else (self.notice or Msg(""))
         width = min(surface.get_width() - theme.px(56), theme.px(900))
-        rect = pygame.Rect(0, 0, width, 0)
         pad = theme.px(14)
-        font = theme.font(th.SIZE_STAFF_BODY)
-        if lines:
-            text = Msg("\n").join(lines)
+        n = len(wrap(theme, text, width - 2 * pad, th.SIZE_STAFF_BODY))
+        height = n * round(theme.font(th.SIZE_STAFF_BODY).get_linesize() * 1.25) + 2 * pad
+        rect = pygame.Rect(0, 0, width, height)
+        rect.midbottom = (surface.get_width() // 2, surface.get_height() - theme.px(90))
+        return rect, text
+
+    def _draw_messages(self, surface: pygame.Surface, theme: th.Theme) -> None:
+        panel = self.message_panel(surface)
+        if panel is None:
+            return
+        rect, text = panel
+        pad = theme.px(14)
+        if self.messages:
             color_bg, color_border = ERROR_BG, ERROR_BORDER
         else:
-            text = self.notice or Msg("")
             color_bg, color_border = (232, 245, 233), th.POSITIVE
-        from cogtrain.runtime.text import wrap
-
-        n = len(wrap(theme, Msg(text), width - 2 * pad, th.SIZE_STAFF_BODY))
-        rect.height = n * round(font.get_linesize() * 1.25) + 2 * pad
-        rect.midbottom = (surface.get_width() // 2, surface.get_height() - theme.px(90))
         pygame.draw.rect(surface, color_bg, rect, border_radius=theme.px(10))
         pygame.draw.rect(surface, color_border, rect, width=theme.px(2), border_radius=theme.px(10))
         draw_paragraph(
@@ -401,6 +408,21 @@ class StaffScene(Scene):
         )
 
 
+def fit(theme: th.Theme, text: Msg, width: int, size: int, *, bold: bool = False) -> Msg:
+    """``text`` cut with an ellipsis so that it is at most ``width`` pixels wide."""
+    font = theme.font(size, bold=bold)
+    if font.size(text)[0] <= width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if font.size(text[:mid].rstrip() + "…")[0] <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return Msg(text[:lo].rstrip() + "…")
+
+
 def fit_text(
     theme: th.Theme,
     text: Msg,
@@ -411,20 +433,23 @@ def fit_text(
     bold: bool = False,
 ) -> pygame.Surface:
     """``text`` rendered to fit ``width_px``: a smaller size first, then cut with "…"."""
-    surf = theme.render(text, size, color=color, bold=bold)
-    if surf.get_width() <= width_px:
-        return surf
-    smaller = th.SIZE_STAFF_SMALL if size > th.SIZE_STAFF_SMALL else size
-    surf = theme.render(text, smaller, color=color, bold=bold)
-    if surf.get_width() <= width_px:
-        return surf
-    words = str(text)
-    while len(words) > 1:
-        words = words[:-1]
-        surf = theme.render(data(words.rstrip() + "…"), smaller, color=color, bold=bold)
-        if surf.get_width() <= width_px:
-            return surf
-    return surf
+    if theme.font(size, bold=bold).size(text)[0] > width_px:
+        size = min(size, th.SIZE_STAFF_SMALL)
+    return theme.render(fit(theme, text, width_px, size, bold=bold), size, color=color, bold=bold)
+
+
+def message_top(scene: StaffScene, surface: pygame.Surface) -> int | None:
+    """The top of the scene's message panel, or None when none is shown."""
+    panel = scene.message_panel(surface)
+    return None if panel is None else panel[0].top
+
+
+def notify(nav, notice: Msg) -> None:  # type: ignore[no-untyped-def]
+    """Show ``notice`` on the screen the nav just opened."""
+    top = nav.app.top
+    if isinstance(top, StaffScene):
+        top.notice = notice
+        top.messages = []
 
 
 def dropdown_value(menu: UIDropDownMenu) -> str:
