@@ -44,3 +44,35 @@ def store(db_url: str) -> Iterator[Store]:
     s = Store.open(resolve_url(db_url))
     yield s
     s.close()
+
+
+@pytest.fixture
+def cheap_hashes() -> Iterator[None]:
+    """Cheap argon2id parameters for the test (see tests/support/staff.py)."""
+    from tests.support.staff import cheap_password_hashes
+
+    with cheap_password_hashes():
+        yield
+
+
+@pytest.fixture
+def desk_now():  # type: ignore[no-untyped-def]
+    from tests.support.staff import DeskClock
+
+    return DeskClock()
+
+
+@pytest.fixture
+def desk(store: Store, desk_now):  # type: ignore[no-untyped-def]
+    """A staff desk on the test database, with every exercise and profile, on desk_now."""
+    import exercises
+    from cogtrain.staff.desk import StaffDesk, exercise_domains
+    from cogtrain.training.plans import load_profiles
+
+    ids = [e.exercise_id for e in exercises.EXERCISES]
+    return StaffDesk(
+        store,
+        profiles=load_profiles(known_exercise_ids=ids),
+        exercise_domains=exercise_domains(exercises.EXERCISES),
+        now=desk_now,
+    )

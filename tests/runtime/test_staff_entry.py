@@ -4,13 +4,11 @@ log-in, the clinic overview, the participant form, and logging out after a quiet
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pygame
 import pytest
-from argon2 import PasswordHasher
 
-import exercises
 from cogtrain import i18n
 from cogtrain.runtime.app import App
 from cogtrain.runtime.clock import ManualClock
@@ -19,29 +17,15 @@ from cogtrain.runtime.scenes.start import ParticipantLoginScene, StartScene
 from cogtrain.runtime.staff.login import FirstAdminScene, LoginScene
 from cogtrain.runtime.staff.overview import OverviewScene
 from cogtrain.runtime.staff.participant_form import ParticipantFormScene
-from cogtrain.staff import passwords
-from cogtrain.staff.desk import StaffDesk, exercise_domains
+from cogtrain.staff.desk import StaffDesk
 from cogtrain.staff.forms import ParticipantDraft, StaffUserDraft
 from cogtrain.storage.store import Store
-from cogtrain.training.plans import load_profiles
+from tests.support.staff import DeskClock
 
 PW = "korrekt hest batteri"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.t += timedelta(microseconds=1)
-        return self.t
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashes() -> Iterator[None]:
-    old = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    yield
-    passwords.use_hasher(old)
+pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
 
 @pytest.fixture
@@ -53,22 +37,16 @@ def app() -> Iterator[App]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock(desk_now: DeskClock) -> DeskClock:
+    return desk_now
 
 
 @pytest.fixture
-def flow(app: App, store: Store, clock: Clock) -> ProgramFlow:
+def flow(app: App, store: Store, desk: StaffDesk) -> ProgramFlow:
     i18n.set_language("en")
     store.ensure_demo_participant()
     f = ProgramFlow(app, store)
-    ids = [e.exercise_id for e in exercises.EXERCISES]
-    f._desk = StaffDesk(
-        store,
-        profiles=load_profiles(known_exercise_ids=ids),
-        exercise_domains=exercise_domains(exercises.EXERCISES),
-        now=clock,
-    )
+    f._desk = desk
     return f
 
 
@@ -209,7 +187,7 @@ def test_staff_login_wrong_then_right(app: App, flow: ProgramFlow) -> None:
 
 
 def test_idle_staff_screen_logs_out(
-    app: App, flow: ProgramFlow, clock: Clock, store: Store
+    app: App, flow: ProgramFlow, clock: DeskClock, store: Store
 ) -> None:
     set_up_clinic(flow)
     flow.show_staff()

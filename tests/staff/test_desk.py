@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import pytest
-from argon2 import PasswordHasher
 
-import exercises
 from cogtrain import i18n
-from cogtrain.staff import passwords
-from cogtrain.staff.desk import AccessDenied, LoginFailed, StaffDesk, exercise_domains
+from cogtrain.staff.desk import AccessDenied, LoginFailed, StaffDesk
 from cogtrain.staff.forms import (
     FormErrors,
     GoalDraft,
@@ -23,26 +19,12 @@ from cogtrain.staff.forms import (
 )
 from cogtrain.storage.staff_records import StaleRecordError
 from cogtrain.storage.store import Store
-from cogtrain.training.plans import load_profiles
+from tests.support.staff import DeskClock
 
 ADMIN_PW = "korrekt hest batteri"
 KARI_PW = "lagerhylle-2026"
 NILS_PW = "nevro-psyk-2026"
 OLA_PW = "annen-konsulent-1"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        # Time moves on a little with every reading, as a real clock does, so the audit
-        # log's order by time is the order things happened in.
-        self.t += timedelta(microseconds=1)
-        return self.t
-
-    def advance(self, **kw: float) -> None:
-        self.t += timedelta(**kw)
 
 
 @pytest.fixture(autouse=True)
@@ -51,27 +33,12 @@ def english() -> None:
     i18n.set_language("en")
 
 
-@pytest.fixture(autouse=True)
-def cheap_hashes() -> Iterator[None]:
-    old = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    yield
-    passwords.use_hasher(old)
+pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def desk(store: Store, clock: Clock) -> StaffDesk:
-    ids = [e.exercise_id for e in exercises.EXERCISES]
-    return StaffDesk(
-        store,
-        profiles=load_profiles(known_exercise_ids=ids),
-        exercise_domains=exercise_domains(exercises.EXERCISES),
-        now=clock,
-    )
+def clock(desk_now: DeskClock) -> DeskClock:
+    return desk_now
 
 
 @pytest.fixture
@@ -117,7 +84,7 @@ def test_password_is_stored_only_as_argon2id(desk: StaffDesk, store: Store) -> N
 
 
 def test_lockout_after_five_wrong_passwords_and_unlock_later(
-    desk: StaffDesk, clinic, clock: Clock
+    desk: StaffDesk, clinic, clock: DeskClock
 ) -> None:  # type: ignore[no-untyped-def]
     for _i in range(4):
         with pytest.raises(LoginFailed, match="not right"):
@@ -248,7 +215,7 @@ def test_edit_with_a_bad_pin_changes_nothing(desk: StaffDesk, clinic) -> None:  
     )
 
 
-def test_participant_pin_login_and_lockout(desk: StaffDesk, clinic, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+def test_participant_pin_login_and_lockout(desk: StaffDesk, clinic, clock: DeskClock) -> None:  # type: ignore[no-untyped-def]
     _admin, kari, p = clinic
     with pytest.raises(LoginFailed):  # no PIN yet
         desk.participant_login("JMO-014", "2580")
@@ -269,7 +236,7 @@ def test_participant_pin_login_and_lockout(desk: StaffDesk, clinic, clock: Clock
     assert unknown.value.message == wrong.value.message
 
 
-def test_goal_rating_note_round_trip(desk: StaffDesk, clinic, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+def test_goal_rating_note_round_trip(desk: StaffDesk, clinic, clock: DeskClock) -> None:  # type: ignore[no-untyped-def]
     _admin, kari, p = clinic
     g = kari.add_goal(
         p.id,
@@ -410,7 +377,7 @@ def test_logged_out_session_can_do_nothing(desk: StaffDesk, clinic) -> None:  # 
         kari.open_participant(p.id)
 
 
-def test_idle_time_counts_from_the_last_activity(desk: StaffDesk, clinic, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+def test_idle_time_counts_from_the_last_activity(desk: StaffDesk, clinic, clock: DeskClock) -> None:  # type: ignore[no-untyped-def]
     _admin, kari, _p = clinic
     clock.advance(minutes=4)
     assert kari.idle_for() == pytest.approx(240, abs=0.001)

@@ -11,65 +11,26 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 import pygame
 import pytest
-from argon2 import PasswordHasher
 
-import exercises
 from cogtrain.i18n import Msg
 from cogtrain.runtime.app import App
 from cogtrain.runtime.clock import ManualClock
 from cogtrain.runtime.staff.gui import StaffScene
 from cogtrain.runtime.staff.nav import StaffNav
-from cogtrain.staff import passwords
-from cogtrain.staff.desk import StaffDesk, StaffSession, exercise_domains
+from cogtrain.staff.desk import StaffDesk, StaffSession
 from cogtrain.staff.forms import GoalDraft, ParticipantDraft, StaffUserDraft
-from cogtrain.storage.store import Store
-from cogtrain.training.plans import load_profiles
 
 ADMIN_PW = "korrekt hest batteri"
 KARI_PW = "lagerhylle-2026"
 FRAME_MS = 1000 / 60
 
 
-class DeskClock:
-    """The desk's wall clock: set by the test, moving on a microsecond per reading so the
-    audit log's newest-first order is the order things happened in."""
-
-    def __init__(self) -> None:
-        self.t = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.t += timedelta(microseconds=1)
-        return self.t
-
-    def advance(self, **kw: float) -> None:
-        self.t += timedelta(**kw)
-
-
 @pytest.fixture(autouse=True)
-def cheap_hashes() -> Iterator[None]:
-    old = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    yield
-    passwords.use_hasher(old)
-
-
-@pytest.fixture
-def desk_now() -> DeskClock:
-    return DeskClock()
-
-
-@pytest.fixture
-def desk(store: Store, desk_now: DeskClock) -> StaffDesk:
-    ids = [e.exercise_id for e in exercises.EXERCISES]
-    return StaffDesk(
-        store,
-        profiles=load_profiles(known_exercise_ids=ids),
-        exercise_domains=exercise_domains(exercises.EXERCISES),
-        now=desk_now,
-    )
+def _cheap(cheap_hashes: None) -> None:
+    """Every staff-screen test hashes with cheap argon2id parameters."""
 
 
 @dataclass

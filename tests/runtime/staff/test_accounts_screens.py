@@ -19,7 +19,8 @@ from cogtrain.runtime.staff.accounts import (
 from cogtrain.staff.desk import LOCAL_TZ, LoginFailed, StaffDesk
 from cogtrain.staff.roles import Action, Role
 from cogtrain.storage.staff_records import AuditEntry
-from tests.runtime.staff.conftest import ADMIN_PW, KARI_PW, Clinic, DeskClock, Driver
+from tests.runtime.staff.conftest import ADMIN_PW, KARI_PW, Clinic, Driver
+from tests.support.staff import DeskClock
 
 NEW_PW = "nytt passord på lageret"
 
