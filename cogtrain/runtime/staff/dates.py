@@ -19,6 +19,13 @@ def short_date(day: date) -> Msg:
     return Msg(_dates.format_date(day, format="d MMM yyyy", locale=babel_locale()))
 
 
+def long_date(day: date) -> Msg:
+    """3. mars 2027 in nb, 3 March 2027 in en, with no-break spaces (never split)."""
+    pattern = "d. MMMM y" if current_language() == "nb" else "d MMMM y"
+    text = _dates.format_date(day, format=pattern, locale=babel_locale())
+    return Msg(text.replace(" ", "\u00a0"))
+
+
 def date_time(moment: datetime, tz: tzinfo = LOCAL_TZ) -> Msg:
     """A moment in local time: 03.12.2026 14:05."""
     local = moment.astimezone(tz)

@@ -146,7 +146,10 @@ class StaffScene(Scene):
     # -- to implement ------------------------------------------------------------------
 
     def build(self, area: pygame.Rect) -> None:
-        """Create this screen's widgets inside ``area`` (the content below the header)."""
+        """Create this screen's widgets inside ``area`` (the content below the header).
+
+        Button commands take no arguments: pygame_gui passes the click event to a command
+        that accepts one, so ``lambda k=kind: ...`` gets the event, not ``kind``."""
 
     def draw_content(self, surface: pygame.Surface, area: pygame.Rect) -> None:
         """Draw labels, tables and charts (under the widgets)."""
@@ -245,14 +248,6 @@ class StaffScene(Scene):
         pygame.draw.line(
             surface, th.PANEL_BORDER, band.bottomleft, band.bottomright, max(1, theme.px(2))
         )
-        draw_line(
-            surface,
-            theme,
-            self.title,
-            size=th.SIZE_STAFF_TITLE,
-            bold=True,
-            topleft=(theme.px(28), theme.px(18)),
-        )
         session = self.nav.session
         if session is not None:
             who = _("{name} ({role})").format(
@@ -261,6 +256,19 @@ class StaffScene(Scene):
             surf = theme.render(who, th.SIZE_STAFF_SMALL, color=th.MUTED)
             x = surface.get_width() - theme.px(28) - theme.px(150) - theme.px(16) - surf.get_width()
             surface.blit(surf, (x, theme.px(30)))
+            right = x - theme.px(20)
+        else:
+            right = surface.get_width() - theme.px(28)
+        # A long title (a participant code and a plan name) is cut to fit beside the name.
+        title = fit(theme, self.title, right - theme.px(28), th.SIZE_STAFF_TITLE, bold=True)
+        draw_line(
+            surface,
+            theme,
+            title,
+            size=th.SIZE_STAFF_TITLE,
+            bold=True,
+            topleft=(theme.px(28), theme.px(18)),
+        )
 
     def message_panel(self, surface: pygame.Surface) -> tuple[pygame.Rect, Msg] | None:
         """Where the message (or notice) panel goes and its text; None when there is none.
