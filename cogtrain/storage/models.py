@@ -276,3 +276,31 @@ class AuditEvent(Base):
     )
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
     device: Mapped[str] = mapped_column(String(128))
+
+
+class AssessmentScore(Base):
+    """One score from an assessment (kartlegging) entered by a neuropsychologist.
+
+    ``battery_id``/``instrument_id``/``measure_id`` refer to the batteries in
+    ``batteries/`` (data, so a clinic can add its own instruments); cogtrain stores the
+    scores, it does not administer the tests. ``raw_value`` is the test's own score,
+    ``standard_value`` the standardised one, of kind ``standard_kind`` ("T" or "z").
+    ``version`` guards against two staff overwriting each other's correction.
+    """
+
+    __tablename__ = "assessment_score"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participant.id"), index=True)
+    timepoint: Mapped[str] = mapped_column(String(16))
+    assessed_on: Mapped[date] = mapped_column(Date)
+    battery_id: Mapped[str] = mapped_column(String(64))
+    instrument_id: Mapped[str] = mapped_column(String(64))
+    measure_id: Mapped[str] = mapped_column(String(64))
+    raw_value: Mapped[float | None] = mapped_column(Double, default=None)
+    standard_value: Mapped[float | None] = mapped_column(Double, default=None)
+    standard_kind: Mapped[str | None] = mapped_column(String(8), default=None)
+    comment: Mapped[str | None] = mapped_column(Text, default=None)
+    entered_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_user.id"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)

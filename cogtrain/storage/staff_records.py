@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from cogtrain.storage.engine import StorageError
 from cogtrain.storage.models import (
+    AssessmentScore,
     AuditEvent,
     Block,
     Goal,
@@ -148,6 +149,31 @@ class NoteRow:
     goal_id: uuid.UUID | None
     exercise_id: str | None
     source: str
+
+
+@dataclass(frozen=True)
+class ScoreFields:
+    """One assessment score as validated (cogtrain.assessment.scores.CleanScore)."""
+
+    timepoint: str
+    assessed_on: date
+    battery_id: str
+    instrument_id: str
+    measure_id: str
+    raw_value: float | None
+    standard_value: float | None
+    standard_kind: str | None
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    fields: ScoreFields
+    entered_by_name: str | None
+    entered_at: datetime
+    version: int
 
 
 @dataclass(frozen=True)
@@ -659,6 +685,74 @@ class StaffRecords:
 
         return self._store._read(q)
 
+    # -- assessment scores -------------------------------------------------------------
+
+    def add_score(
+        self, participant_id: uuid.UUID, fields: ScoreFields, *, audit: AuditEntry, now: datetime
+    ) -> ScoreRow:
+        with self._store._tx() as s:
+            _participant(s, participant_id)
+            a = AssessmentScore(
+                participant_id=participant_id,
+                entered_by=audit.actor_id,
+                entered_at=now,
+                version=1,
+                **_score_columns(fields),
+            )
+            s.add(a)
+            s.flush()
+            detail = {
+                "score_id": str(a.id),
+                "measure": f"{fields.instrument_id}.{fields.measure_id}",
+            }
+            self._audit(s, _for_participant(audit, participant_id, detail), now)
+            return _score_row(a, audit.actor_name)
+
+    def update_score(
+        self,
+        score_id: uuid.UUID,
+        fields: ScoreFields,
+        *,
+        expected_version: int,
+        audit: AuditEntry,
+        now: datetime,
+    ) -> ScoreRow:
+        """Correct a score, unless someone else changed it since it was read."""
+        with self._store._tx() as s:
+            a = s.get(AssessmentScore, score_id)
+            if a is None:
+                raise NotFoundError("That score no longer exists.", hint="Reload the assessment.")
+            if a.version != expected_version:
+                raise StaleRecordError(
+                    "This score was changed by someone else after you opened it.",
+                    hint="Reload to see the new value, then make your change again. "
+                    "Nothing was saved.",
+                )
+            for key, value in _score_columns(fields).items():
+                setattr(a, key, value)
+            a.version += 1
+            detail = {"score_id": str(a.id), "version": a.version}
+            self._audit(s, _for_participant(audit, a.participant_id, detail), now)
+            s.flush()
+            return _score_row(a, audit.actor_name)
+
+    def scores_of(self, participant_id: uuid.UUID) -> list[ScoreRow]:
+        def q(s: Session) -> list[ScoreRow]:
+            stmt = (
+                select(AssessmentScore, StaffUser.display_name)
+                .outerjoin(StaffUser, StaffUser.id == AssessmentScore.entered_by)
+                .where(AssessmentScore.participant_id == participant_id)
+                .order_by(
+                    AssessmentScore.assessed_on,
+                    AssessmentScore.instrument_id,
+                    AssessmentScore.measure_id,
+                    AssessmentScore.id,
+                )
+            )
+            return [_score_row(a, name) for a, name in s.execute(stmt)]
+
+        return self._store._read(q)
+
     # -- training history for the progress screens ------------------------------------
 
     def session_progress(self, participant_id: uuid.UUID) -> list[SessionProgressRow]:
@@ -824,6 +918,35 @@ def _for_participant(
 ) -> AuditEntry:
     e = _with_detail(entry, detail)
     return AuditEntry(e.actor_id, e.actor_name, e.action, e.outcome, participant_id, e.detail)
+
+
+def _score_columns(f: ScoreFields) -> dict[str, Any]:
+    return {
+        "timepoint": f.timepoint,
+        "assessed_on": f.assessed_on,
+        "battery_id": f.battery_id,
+        "instrument_id": f.instrument_id,
+        "measure_id": f.measure_id,
+        "raw_value": f.raw_value,
+        "standard_value": f.standard_value,
+        "standard_kind": f.standard_kind,
+        "comment": f.comment,
+    }
+
+
+def _score_row(a: AssessmentScore, entered_by_name: str | None) -> ScoreRow:
+    fields = ScoreFields(
+        a.timepoint,
+        a.assessed_on,
+        a.battery_id,
+        a.instrument_id,
+        a.measure_id,
+        a.raw_value,
+        a.standard_value,
+        a.standard_kind,
+        a.comment,
+    )
+    return ScoreRow(a.id, a.participant_id, fields, entered_by_name, a.entered_at, a.version)
 
 
 def _participant(s: Session, participant_id: uuid.UUID) -> Participant:

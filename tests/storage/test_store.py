@@ -293,3 +293,28 @@ def test_weakened_durability_settings_stop_the_program(
     with pytest.raises(StorageError, match="safety settings") as err:
         Store.open(resolve_url(db_url))
     assert "'synchronous': 1" in err.value.message
+
+
+def test_assessment_scores_round_trip_with_version_guard(store: Store) -> None:
+    import uuid as _uuid
+    from datetime import UTC, date, datetime
+
+    from cogtrain.storage.staff_records import AuditEntry, ScoreFields, StaleRecordError
+
+    p = store.add_participant("JMO-101")
+    now = datetime(2026, 12, 2, 10, tzinfo=UTC)
+    audit = AuditEntry(None, "nils", "assessment_enter")
+    fields = ScoreFields(
+        "baseline", date(2026, 11, 30), "matrics", "hvlt_r", "total_recall", 24.0, 43.0, "T", None
+    )
+    row = store.staff.add_score(p.id, fields, audit=audit, now=now)
+    assert [r.fields for r in store.staff.scores_of(p.id)] == [fields]
+    corrected = ScoreFields(**{**fields.__dict__, "raw_value": 25.0})
+    store.staff.update_score(row.id, corrected, expected_version=1, audit=audit, now=now)
+    with pytest.raises(StaleRecordError):
+        store.staff.update_score(row.id, fields, expected_version=1, audit=audit, now=now)
+    (only,) = store.staff.scores_of(p.id)
+    assert (only.fields.raw_value, only.version) == (25.0, 2)
+    assert store.staff.scores_of(_uuid.uuid4()) == []
+    actions = [r.action for r in store.staff.audit_log()]
+    assert actions == ["assessment_enter", "assessment_enter"]
