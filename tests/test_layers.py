@@ -38,6 +38,7 @@ RULE_FILES = files(
     "cogtrain/training/**/*.py",
     "cogtrain/reports/*.py",
     "cogtrain/staff/*.py",
+    "cogtrain/assessment/*.py",
     "exercises/*/rules.py",
     "exercises/*/__init__.py",
     "exercises/__init__.py",

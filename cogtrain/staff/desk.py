@@ -19,6 +19,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
+from cogtrain.assessment.batteries import BatterySet, load_batteries
+from cogtrain.assessment.feedback import (
+    DomainChange,
+    DomainProfile,
+    before_after,
+    domain_profiles,
+)
+from cogtrain.assessment.scores import CleanScore, ScoreDraft, Timepoint, validate_score
 from cogtrain.errors import CogtrainError
 from cogtrain.i18n import _
 from cogtrain.reports.clinic_overview import OverviewRow, overview_row, sort_overview
@@ -52,6 +60,8 @@ from cogtrain.storage.staff_records import (
     ParticipantChanges,
     ParticipantRecord,
     RatingRow,
+    ScoreFields,
+    ScoreRow,
     StaffUserRow,
 )
 from cogtrain.storage.store import ParticipantInfo, Store
@@ -77,6 +87,14 @@ class LoginFailed(CogtrainError):
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """What the feedback view shows: a profile per timepoint, and the changes."""
+
+    profiles: dict[Timepoint, DomainProfile]
+    changes: tuple[DomainChange, ...]
+
+
+@dataclass(frozen=True)
 class StaffIdentity:
     id: uuid.UUID
     username: str
@@ -99,8 +117,10 @@ class StaffDesk:
         exercise_domains: dict[str, str],
         now: Callable[[], datetime] = _utcnow,
         tz: tzinfo = LOCAL_TZ,
+        batteries: BatterySet | None = None,
     ) -> None:
         self.store = store
+        self._batteries = batteries
         self.records = store.staff
         self.profiles = profiles
         self.exercise_domains = dict(exercise_domains)
@@ -109,6 +129,13 @@ class StaffDesk:
 
     def today(self) -> date:
         return self.now().astimezone(self.tz).date()
+
+    @property
+    def batteries(self) -> BatterySet:
+        """The assessment batteries (``batteries/*.toml``), loaded when first needed."""
+        if self._batteries is None:
+            self._batteries = load_batteries()
+        return self._batteries
 
     # -- accounts --------------------------------------------------------------------
 
@@ -583,6 +610,73 @@ class StaffSession:
             draft, known_exercise_ids=tuple(self.desk.exercise_domains), today=today
         )
 
+    # -- assessments ----------------------------------------------------------------
+
+    def enter_score(self, participant_id: uuid.UUID, draft: ScoreDraft) -> ScoreRow:
+        """A neuropsychologist enters one score (checked against its battery first)."""
+        rec = self._participant(participant_id)
+        self._require(Action.ASSESSMENT_ENTER, rec)
+        clean = validate_score(draft, self.desk.batteries, self.desk.today())
+        return self.records.add_score(
+            rec.id, _score_fields(clean), audit=self._entry("assessment_enter"), now=self.desk.now()
+        )
+
+    def enter_scores(self, participant_id: uuid.UUID, drafts: Sequence[ScoreDraft]) -> int:
+        """A whole form of scores: every one is checked before any is stored.
+
+        Problems are listed for all rows at once, each field named ``row:field``."""
+        rec = self._participant(participant_id)
+        self._require(Action.ASSESSMENT_ENTER, rec)
+        cleaned: list[ScoreFields] = []
+        problems: list[forms.FieldError] = []
+        for i, draft in enumerate(drafts):
+            try:
+                cleaned.append(
+                    _score_fields(validate_score(draft, self.desk.batteries, self.desk.today()))
+                )
+            except forms.FormErrors as exc:
+                problems.extend(forms.FieldError(f"{i}:{e.field}", e.message) for e in exc.errors)
+        if problems:
+            raise forms.FormErrors(tuple(problems))
+        now = self.desk.now()
+        for fields in cleaned:
+            self.records.add_score(rec.id, fields, audit=self._entry("assessment_enter"), now=now)
+        return len(cleaned)
+
+    def correct_score(self, score_id: uuid.UUID, draft: ScoreDraft, *, version: int) -> ScoreRow:
+        found = self.records.score_by_id(score_id)
+        row = found[0] if found else None
+        if row is None:
+            from cogtrain.storage.staff_records import NotFoundError
+
+            raise NotFoundError("That score no longer exists.", hint="Reload the assessment.")
+        rec = self._participant(row.participant_id)
+        self._require(Action.ASSESSMENT_ENTER, rec)
+        clean = validate_score(draft, self.desk.batteries, self.desk.today())
+        return self.records.update_score(
+            score_id,
+            _score_fields(clean),
+            expected_version=version,
+            audit=self._entry("assessment_correct"),
+            now=self.desk.now(),
+        )
+
+    def scores(self, participant_id: uuid.UUID) -> list[ScoreRow]:
+        """The participant's assessment scores (audited as a view)."""
+        rec = self._participant(participant_id)
+        self._require(Action.ASSESSMENT_VIEW, rec)
+        self._audit_alone("assessment_view", participant_id=rec.id)
+        return self.records.scores_of(rec.id)
+
+    def feedback(self, participant_id: uuid.UUID) -> Feedback:
+        """The domain profile per timepoint, and before/after once post results exist."""
+        rows = self.scores(participant_id)
+        profiles = domain_profiles([r.fields for r in rows], self.desk.batteries)
+        baseline = profiles.get(Timepoint.BASELINE)
+        later = profiles.get(Timepoint.POST) or profiles.get(Timepoint.FOLLOW_UP)
+        changes = before_after(baseline, later) if baseline and later else ()
+        return Feedback(profiles, tuple(changes))
+
     # -- the progress screen and the clinic overview ----------------------------------
 
     def plan_of(self, rec: ParticipantRecord) -> TrainingPlan | None:
@@ -765,6 +859,20 @@ def _info(rec: ParticipantRecord) -> ParticipantInfo:
 def _outcome(entry: AuditEntry, outcome: str, detail: dict) -> AuditEntry:
     return AuditEntry(
         entry.actor_id, entry.actor_name, entry.action, outcome, entry.participant_id, detail
+    )
+
+
+def _score_fields(clean: CleanScore) -> ScoreFields:
+    return ScoreFields(
+        timepoint=str(clean.timepoint),
+        assessed_on=clean.assessed_on,
+        battery_id=clean.battery_id,
+        instrument_id=clean.instrument_id,
+        measure_id=clean.measure_id,
+        raw_value=clean.raw_value,
+        standard_value=clean.standard_value,
+        standard_kind=str(clean.standard_kind) if clean.standard_kind else None,
+        comment=clean.comment,
     )
 
 

@@ -736,6 +736,19 @@ class StaffRecords:
             s.flush()
             return _score_row(a, audit.actor_name)
 
+    def score_by_id(self, score_id: uuid.UUID) -> list[ScoreRow]:
+        """The score with this id (a list of one, or empty when it is gone)."""
+
+        def q(s: Session) -> list[ScoreRow]:
+            stmt = (
+                select(AssessmentScore, StaffUser.display_name)
+                .outerjoin(StaffUser, StaffUser.id == AssessmentScore.entered_by)
+                .where(AssessmentScore.id == score_id)
+            )
+            return [_score_row(a, name) for a, name in s.execute(stmt)]
+
+        return self._store._read(q)
+
     def scores_of(self, participant_id: uuid.UUID) -> list[ScoreRow]:
         def q(s: Session) -> list[ScoreRow]:
             stmt = (

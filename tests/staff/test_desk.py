@@ -390,3 +390,49 @@ def test_unknown_goal_gives_a_clear_error(desk: StaffDesk, clinic) -> None:  # t
     _admin, kari, _p = clinic
     with pytest.raises(Exception, match="no longer exists"):
         kari.rate_goal(RatingDraft(str(uuid.uuid4()), 1))
+
+
+def test_assessment_scores_are_entered_by_a_neuropsychologist(desk: StaffDesk, clinic) -> None:  # type: ignore[no-untyped-def]
+    from cogtrain.assessment.scores import ScoreDraft
+
+    _admin, kari, p = clinic
+    nils = desk.login("nils", NILS_PW)
+    rows = [
+        ScoreDraft("matrics", "hvlt_r", "total_recall", "baseline", "30.11.2026", "24", "43"),
+        ScoreDraft("matrics", "tmt_a", "time", "baseline", "30.11.2026", "38,5", "47"),
+    ]
+    with pytest.raises(AccessDenied):
+        kari.enter_scores(p.id, rows)  # a consultant reads, does not enter
+    bad = [*rows, ScoreDraft("matrics", "hvlt_r", "total_recall", "baseline", "30.11.2026", "41")]
+    with pytest.raises(FormErrors) as err:
+        nils.enter_scores(p.id, bad)
+    assert list(err.value.fields) == ["2:raw"]  # only the third row, only its raw score
+    assert desk.records.scores_of(p.id) == []  # all or nothing
+    assert nils.enter_scores(p.id, rows) == 2
+    stored = kari.scores(p.id)
+    assert [
+        (r.fields.instrument_id, r.fields.raw_value, r.fields.standard_value) for r in stored
+    ] == [
+        ("hvlt_r", 24.0, 43.0),
+        ("tmt_a", 38.5, 47.0),
+    ]
+    fixed = nils.correct_score(
+        stored[0].id,
+        ScoreDraft("matrics", "hvlt_r", "total_recall", "baseline", "30.11.2026", "25", "44"),
+        version=stored[0].version,
+    )
+    assert (fixed.fields.raw_value, fixed.version) == (25.0, 2)
+    feedback = kari.feedback(p.id)
+    assert list(feedback.profiles) == ["baseline"] and feedback.changes == ()
+    admin_session = desk.login("admin", ADMIN_PW)
+    with pytest.raises(AccessDenied):
+        admin_session.scores(p.id)
+    log = [(a[0], a[1], a[2]) for a in actions(desk) if a[1].startswith("assessment")]
+    assert log[:3] == [
+        ("kari", "assessment_enter", "denied"),
+        ("nils", "assessment_enter", "ok"),
+        ("nils", "assessment_enter", "ok"),
+    ]
+    assert ("nils", "assessment_correct", "ok") in log
+    assert ("kari", "assessment_view", "ok") in log
+    assert ("admin", "assessment_view", "denied") in log
