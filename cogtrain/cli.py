@@ -77,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
     unlock = user_sub.add_parser("unlock", help="unlock an account after too many wrong passwords")
     unlock.add_argument("--username", required=True)
 
+    rep = sub.add_parser("report", help="a participant's printable progress report")
+    rep.add_argument("code", help="participant code")
+    rep.add_argument("--user", required=True, help="your staff user name (asks the password)")
+    rep.add_argument("--out", type=Path, required=True, help="file to write: .pdf or .html")
+    rep.add_argument("--notes", action="store_true", help="include the notes (free text)")
+    rep.add_argument("--password-stdin", action="store_true", help=argparse.SUPPRESS)
+
     plan = sub.add_parser("plan", help="a participant's training plan")
     plan_sub = plan.add_subparsers(dest="plan_command", required=True)
     show = plan_sub.add_parser("show", help="print the plan a participant trains")
@@ -158,20 +165,71 @@ def _plan_command(database: str | None, args) -> int:  # type: ignore[no-untyped
         store.close()
 
 
+def _staff_desk(store):  # type: ignore[no-untyped-def]
+    import exercises
+    from cogtrain.staff.desk import StaffDesk, exercise_domains
+
+    return StaffDesk(
+        store,
+        profiles=_load_profiles(),
+        exercise_domains=exercise_domains(exercises.EXERCISES),
+        exercise_titles={e.exercise_id: e.title for e in exercises.EXERCISES},
+    )
+
+
+def _staff_login(desk, username: str, password_stdin: bool):  # type: ignore[no-untyped-def]
+    """Log a staff member in on the command line: the same checks, lockout and audit."""
+    import getpass
+
+    password = (
+        sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("Password: ")
+    )
+    return desk.login(username, password)
+
+
+def _report_command(settings, args) -> int:  # type: ignore[no-untyped-def]
+    suffix = args.out.suffix.lower()
+    if suffix not in (".pdf", ".html"):
+        raise CogtrainError(
+            f"The report file {args.out} must end in .pdf or .html.",
+            hint="For example --out JMO-014.pdf",
+        )
+    if args.out.exists():
+        raise CogtrainError(
+            f"{args.out} already exists; it was left as it is.",
+            hint="Choose another file name, or move the old report first.",
+        )
+    store = _open_store(settings.database_url)
+    try:
+        desk = _staff_desk(store)
+        session = _staff_login(desk, args.user, args.password_stdin)
+        rec = desk.records.participant_by_code(args.code.strip().upper())
+        if rec is None:
+            raise CogtrainError(
+                f"No participant has the code {args.code!r}.",
+                hint="Check the code on the participant list.",
+            )
+        body = session.report(rec.id, pdf=suffix == ".pdf", include_notes=args.notes)
+        session.logout(reason="command_line")
+        tmp = args.out.with_name(args.out.name + ".part")
+        tmp.write_bytes(body)
+        tmp.replace(args.out)  # never a half-written report under the real name
+        print(f"Wrote the progress report of {rec.code} to {args.out}.")
+        return 0
+    finally:
+        store.close()
+
+
 def _user_command(database: str | None, args) -> int:  # type: ignore[no-untyped-def]
     """Staff accounts from the command line (first set-up, or a locked-out admin)."""
     import getpass
 
-    import exercises
-    from cogtrain.staff.desk import StaffDesk, exercise_domains
     from cogtrain.staff.forms import FormErrors, StaffUserDraft
     from cogtrain.staff.roles import role_label
 
     store = _open_store(database)
     try:
-        desk = StaffDesk(
-            store, profiles=_load_profiles(), exercise_domains=exercise_domains(exercises.EXERCISES)
-        )
+        desk = _staff_desk(store)
         if args.user_command == "list":
             for u in desk.records.users():
                 state = "active" if u.active else "switched off"
@@ -377,6 +435,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plan_command(settings.database_url, args)
         if cmd == "user":
             return _user_command(settings.database_url, args)
+        if cmd == "report":
+            return _report_command(settings, args)
         if cmd == "levels":
             return _levels_reset(settings.database_url, args.participant, args.exercise)
     except CogtrainError as exc:

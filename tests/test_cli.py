@@ -249,3 +249,54 @@ def test_user_add_list_and_unlock(
         assert "no staff account called 'nobody'" in capsys.readouterr().err
     finally:
         passwords.use_hasher(old)
+
+
+def test_report_command_logs_in_checks_the_role_and_writes_atomically(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    import exercises
+    from cogtrain.staff.desk import StaffDesk, exercise_domains
+    from cogtrain.staff.forms import ParticipantDraft, StaffUserDraft
+    from cogtrain.storage.engine import resolve_url
+    from cogtrain.storage.store import Store
+    from cogtrain.training.plans import load_profiles
+    from tests.support.staff import cheap_password_hashes
+
+    db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    pw = "korrekt hest batteri"
+    with cheap_password_hashes():
+        store = Store.open(resolve_url(db))
+        desk = StaffDesk(
+            store,
+            profiles=load_profiles(known_exercise_ids=[e.exercise_id for e in exercises.EXERCISES]),
+            exercise_domains=exercise_domains(exercises.EXERCISES),
+        )
+        desk.create_first_admin(StaffUserDraft("anne", "Anne", "admin", pw, pw))
+        desk.login("anne", pw).add_user(StaffUserDraft("kari", "Kari", "consultant", pw, pw))
+        desk.login("kari", pw).create_participant(
+            ParticipantDraft("JMO-014", "jmo-standard", "02.11.2026", "nb")
+        )
+        store.close()
+        base = ["--lang", "en", "--database", db, "report", "JMO-014", "--password-stdin"]
+        out = tmp_path / "r.pdf"
+        monkeypatch.setattr("sys.stdin", io.StringIO(pw + "\n"))
+        assert main([*base, "--user", "anne", "--out", str(out)]) == 2  # admins read no records
+        assert "do not open participant records" in capsys.readouterr().err
+        assert not out.exists()
+        monkeypatch.setattr("sys.stdin", io.StringIO("wrong password\n"))
+        assert main([*base, "--user", "kari", "--out", str(out)]) == 2
+        assert "not right" in capsys.readouterr().err and not out.exists()
+        monkeypatch.setattr("sys.stdin", io.StringIO(pw + "\n"))
+        assert main([*base, "--user", "kari", "--out", str(out)]) == 0
+        assert out.read_bytes().startswith(b"%PDF")
+        assert not list(tmp_path.glob("*.part"))
+        monkeypatch.setattr("sys.stdin", io.StringIO(pw + "\n"))
+        assert main([*base, "--user", "kari", "--out", str(out)]) == 2  # never overwritten
+        assert "already exists" in capsys.readouterr().err
+        store = Store.open(resolve_url(db))
+        actions = [(r.actor_name, r.action, r.outcome) for r in store.staff.audit_log(limit=20)]
+        store.close()
+        assert ("kari", "report_print", "ok") in actions
+        assert ("anne", "report_print", "denied") in actions

@@ -160,6 +160,7 @@ class ProgramFlow:
                 self.store,
                 profiles=self.profiles,
                 exercise_domains=exercise_domains(exercises.EXERCISES),
+                exercise_titles={e.exercise_id: e.title for e in exercises.EXERCISES},
             )
         return self._desk
 

@@ -28,7 +28,7 @@ from cogtrain.assessment.feedback import (
 )
 from cogtrain.assessment.scores import CleanScore, ScoreDraft, Timepoint, validate_score
 from cogtrain.errors import CogtrainError
-from cogtrain.i18n import _
+from cogtrain.i18n import _, current_language
 from cogtrain.reports.clinic_overview import OverviewRow, overview_row, sort_overview
 from cogtrain.reports.progress_data import (
     BlockFact,
@@ -118,9 +118,11 @@ class StaffDesk:
         now: Callable[[], datetime] = _utcnow,
         tz: tzinfo = LOCAL_TZ,
         batteries: BatterySet | None = None,
+        exercise_titles: dict[str, str] | None = None,
     ) -> None:
         self.store = store
         self._batteries = batteries
+        self.exercise_titles = dict(exercise_titles or {})  # id -> title msgid
         self.records = store.staff
         self.profiles = profiles
         self.exercise_domains = dict(exercise_domains)
@@ -676,6 +678,59 @@ class StaffSession:
         later = profiles.get(Timepoint.POST) or profiles.get(Timepoint.FOLLOW_UP)
         changes = before_after(baseline, later) if baseline and later else ()
         return Feedback(profiles, tuple(changes))
+
+    # -- the printable progress report ----------------------------------------------
+
+    def report(
+        self,
+        participant_id: uuid.UUID,
+        *,
+        pdf: bool = True,
+        include_notes: bool = False,
+        language: str | None = None,
+    ) -> bytes:
+        """The participant's progress report (PDF or self-contained HTML), audited.
+
+        Notes are free text about the participant and are printed only when asked for;
+        the assessment section appears when this user may see the assessment."""
+        from cogtrain.reports.report import (
+            AssessmentSummaryRow,
+            ReportInput,
+            render_html,
+            render_pdf,
+        )
+
+        rec = self._participant(participant_id)
+        self._require(Action.REPORT_PRINT, rec)
+        data = self.progress(rec.id)
+        rows: list[AssessmentSummaryRow] = []
+        if self.can(Action.ASSESSMENT_VIEW, rec):
+            lang = language or current_language()
+            for change in self.feedback(rec.id).changes:
+                try:
+                    name = self.desk.batteries.domain(change.domain_id).name(lang)
+                except CogtrainError:
+                    name = change.domain_id
+                words = str(change.word.label) if change.word is not None else ""
+                rows.append(AssessmentSummaryRow(name, change.baseline_t, change.post_t, words))
+        plan = self.plan_of(rec)
+        inp = ReportInput(
+            code=rec.code,
+            plan_name=plan.name(language or current_language()) if plan else rec.plan_profile,
+            today=self.desk.today(),
+            progress=data,
+            exercise_titles=self.desk.exercise_titles,
+            notes=tuple(data.notes) if include_notes else (),
+            assessment=tuple(rows),
+            language=language,
+        )
+        out = render_pdf(inp) if pdf else render_html(inp)
+        self._audit_alone(
+            "report_print",
+            participant_id=rec.id,
+            detail={"format": "pdf" if pdf else "html", "notes": include_notes},
+        )
+        return out
 
     # -- the progress screen and the clinic overview ----------------------------------
 
