@@ -35,6 +35,7 @@ def catalog(lang: str):  # type: ignore[no-untyped-def]
 def test_every_source_string_has_a_norwegian_translation() -> None:
     nb = catalog("nb")
     assert {"Right", "Symbol coding", "Pause"} <= source_msgids()  # extraction works
+
     def translated(m: str) -> bool:
         entry = nb.get(m)
         if entry is None or entry.fuzzy:

@@ -110,6 +110,16 @@ class StaffNav:
 
         self.app.reset_to(NoteFormScene(self, participant_id))
 
+    def assessments(self, participant_id: uuid.UUID) -> None:
+        from cogtrain.runtime.staff.assessments import AssessmentScene
+
+        self.app.reset_to(AssessmentScene(self, participant_id))
+
+    def score_form(self, participant_id: uuid.UUID) -> None:
+        from cogtrain.runtime.staff.assessments import ScoreFormScene
+
+        self.app.reset_to(ScoreFormScene(self, participant_id))
+
     def accounts(self) -> None:
         from cogtrain.runtime.staff.accounts import AccountsScene
 
