@@ -71,6 +71,7 @@ ACTION_LABELS: dict[str, str] = {
     "report_print": N_("Printed a report"),
     "audit_view": N_("Viewed the audit log"),
     "audit_log_view": N_("Viewed the audit log"),
+    "assessment_correct": N_("Corrected an assessment"),
     "user_manage": N_("Managed staff accounts"),
     "user_create_first_admin": N_("Made the first admin account"),
     "user_create": N_("New staff account"),

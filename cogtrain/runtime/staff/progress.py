@@ -36,7 +36,7 @@ from cogtrain.reports import charts
 from cogtrain.reports.progress_data import NoteFact, ProgressScreenData, WeekCell
 from cogtrain.runtime import theme as th
 from cogtrain.runtime.staff.dates import LOCAL_TZ, long_date, short_date
-from cogtrain.runtime.staff.gui import StaffScene, fit, fit_text
+from cogtrain.runtime.staff.gui import StaffScene, fit, fit_text, gui_theme
 from cogtrain.runtime.text import wrap
 from cogtrain.staff.roles import Action
 from cogtrain.storage.staff_records import ParticipantRecord
@@ -165,6 +165,7 @@ class ParticipantScene(StaffScene):
         self.chart = CHART_KINDS[0]
         self.level_mode = LEVEL_MODES[0]
         self.can_goals = self.can_note = self.can_edit = self.can_train = False
+        self.can_assess = False
         self.layout: _Layout | None = None
         self.tabs: dict[str, UIButton] = {}
         self.toggle: UIButton | None = None
@@ -195,6 +196,7 @@ class ParticipantScene(StaffScene):
         self.can_note = session.can(Action.NOTE_ADD, rec)
         self.can_edit = session.can(Action.PARTICIPANT_EDIT, rec)
         self.can_train = session.can(Action.PARTICIPANT_START_TRAINING, rec)
+        self.can_assess = session.can(Action.ASSESSMENT_VIEW, rec)
 
     def curves(self) -> dict:  # type: ignore[type-arg]
         """The level curves shown now: per domain or per exercise."""
@@ -225,6 +227,8 @@ class ParticipantScene(StaffScene):
         pid = self.participant_id
         if self.can_goals:
             specs.append((_("Goals and ratings"), lambda: self.nav.goals(pid), False))
+        if self.can_assess:
+            specs.append((_("Assessment"), lambda: self.nav.assessments(pid), False))
         if self.can_note:
             specs.append((_("Add note"), lambda: self.nav.note_form(pid), False))
         if self.can_edit:
@@ -279,9 +283,11 @@ class ParticipantScene(StaffScene):
         """The toggle says what a click switches to."""
         return _("Per exercise") if mode == "domain" else _("Per domain")
 
-    def _button_width(self, label: Msg) -> int:
-        text_w = self.theme.font(th.SIZE_STAFF_BODY).size(label)[0]  # type: ignore[union-attr]
-        return max(self.px(110), text_w + self.px(34))
+    def _button_width(self, label: Msg, size: int = th.SIZE_STAFF_BODY) -> int:
+        # The small row is measured in bold: its main action is drawn bold.
+        bold = size != th.SIZE_STAFF_BODY
+        text_w = self.theme.font(size, bold=bold).size(label)[0]  # type: ignore[union-attr]
+        return max(self.px(110 if size == th.SIZE_STAFF_BODY else 90), text_w + self.px(34))
 
     def _button_row(
         self,
@@ -292,15 +298,41 @@ class ParticipantScene(StaffScene):
     ) -> None:
         widths = [self._button_width(label) for label, _c, _p in specs]
         spare = area.width - gap * (len(specs) - 1)
-        if sum(widths) > spare:
-            widths = [w * spare // sum(widths) for w in widths]
+        small = sum(widths) > spare
+        if small:
+            # Too many for the row at this size (a consultant's six in nb at 1024x768):
+            # the row's labels a size smaller, never cut.
+            self._small_button_theme()
+            widths = [self._button_width(label, th.SIZE_STAFF_SMALL) for label, _c, _p in specs]
+            if sum(widths) > spare:
+                widths = [w * spare // sum(widths) for w in widths]
         y = area.bottom - h
         x = area.left
         for i, ((label, command, primary), w) in enumerate(zip(specs, widths, strict=True)):
             if primary and i == len(specs) - 1:
                 x = max(x, area.right - w)  # the main action at the right end
-            self.button(pygame.Rect(x, y, w, h), label, command, primary=primary)
+            rect = pygame.Rect(x, y, w, h)
+            if small:
+                b = UIButton(
+                    rect,
+                    str(label),
+                    self.ui,
+                    command=command,
+                    object_id="#row_small_primary" if primary else "#row_small",
+                )
+                self.buttons[str(label)] = b
+            else:
+                self.button(rect, label, command, primary=primary)
             x += w + gap
+
+    def _small_button_theme(self) -> None:
+        """Theme blocks for a bottom row in the small staff size (plain and primary)."""
+        assert self.theme is not None and self.ui is not None
+        base = gui_theme(self.theme)
+        size = str(self.theme.px(th.SIZE_STAFF_SMALL))
+        plain = {**base["button"], "font": {**base["button"]["font"], "size": size}}
+        primary = {**base["#primary"], "font": {**base["#primary"]["font"], "size": size}}
+        self.ui.get_theme().load_theme({"#row_small": plain, "#row_small_primary": primary})
 
     def _sync_tabs(self) -> None:
         for kind, button in self.tabs.items():

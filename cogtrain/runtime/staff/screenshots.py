@@ -163,6 +163,47 @@ def _clinic(store: Store) -> StaffDesk:
     return desk
 
 
+BASELINE_SCORES: tuple[tuple[str, str, str, str], ...] = (
+    # instrument, measure, raw, T
+    ("tmt_a", "time", "41,5", "38"),
+    ("bacs_symbol_coding", "correct", "44", "36"),
+    ("category_fluency", "animals", "19", "44"),
+    ("cpt_ip", "d_prime", "1,9", "37"),
+    ("wms3_spatial_span", "total", "15", "46"),
+    ("letter_number_span", "correct", "13", "47"),
+    ("hvlt_r", "total_recall", "26", "52"),
+    ("hvlt_r", "delayed_recall", "9", ""),
+    ("bvmt_r", "total_recall", "27", "58"),
+    ("nab_mazes", "total", "16", "49"),
+    ("msceit_managing_emotions", "branch_score", "96", "47"),
+)
+POST_T = {"tmt_a": "45", "bacs_symbol_coding": "41", "cpt_ip": "44", "wms3_spatial_span": "49"}
+
+
+def enter_batteries(session, participant_id) -> None:  # type: ignore[no-untyped-def]
+    """A baseline battery ten weeks ago and a post battery this week, as a neuropsychologist."""
+    from cogtrain.assessment.scores import ScoreDraft
+
+    for timepoint, day in (("baseline", TODAY - timedelta(weeks=10)), ("post", TODAY)):
+        drafts = []
+        for instrument, measure, raw, t in BASELINE_SCORES:
+            if timepoint == "post":
+                t = POST_T.get(instrument, t)
+            drafts.append(
+                ScoreDraft("matrics", instrument, measure, timepoint, f"{day:%d.%m.%Y}", raw, t)
+            )
+        session.enter_scores(participant_id, drafts)
+
+
+def _assessment(nav, participant_id, tab: str) -> None:  # type: ignore[no-untyped-def]
+    from cogtrain.assessment.scores import Timepoint
+
+    nav.assessments(participant_id)
+    scene = nav.app.top
+    scene.show_profile(Timepoint.BASELINE)
+    scene.show(tab)
+
+
 def render_staff(out_dir: Path, size: tuple[int, int]) -> list[Path]:
     """Save a PNG of every staff screen; returns the files."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -239,6 +280,20 @@ def render_staff(out_dir: Path, size: tuple[int, int]) -> list[Path]:
             nav.logout()
             nav.logged_in(desk.login("nils", PASSWORD))
             shot("18_overview_neuropsychologist")
+            nils = nav.session
+            assert nils is not None
+            enter_batteries(nils, p.id)
+            for name, go in (
+                ("19_assess_score_form", lambda: nav.score_form(p.id)),
+                ("20_assess_profile", lambda: _assessment(nav, p.id, "profile")),
+                ("21_assess_before_after", lambda: _assessment(nav, p.id, "change")),
+                ("22_assess_scores", lambda: _assessment(nav, p.id, "scores")),
+            ):
+                try:
+                    go()
+                except ImportError:
+                    continue
+                shot(name, frames=3)
             store.close()
     finally:
         passwords.use_hasher(old_hasher)

@@ -29,6 +29,10 @@ EXPECTED = (
     "16_new_account",
     "17_audit_log",
     "18_overview_neuropsychologist",
+    "19_assess_score_form",
+    "20_assess_profile",
+    "21_assess_before_after",
+    "22_assess_scores",
 )
 
 
