@@ -300,3 +300,76 @@ def test_report_command_logs_in_checks_the_role_and_writes_atomically(
         store.close()
         assert ("kari", "report_print", "ok") in actions
         assert ("anne", "report_print", "denied") in actions
+
+
+def test_export_command_only_for_who_may_export_and_audited(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    from datetime import UTC, datetime
+
+    import exercises
+    from cogtrain.staff.desk import StaffDesk, exercise_domains
+    from cogtrain.staff.forms import ParticipantDraft, StaffUserDraft
+    from cogtrain.storage.engine import resolve_url
+    from cogtrain.storage.store import Store
+    from cogtrain.training.plans import load_profiles
+    from cogtrain.training.staircase import StaircaseState
+    from tests.support.staff import cheap_password_hashes
+
+    db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    pw = "korrekt hest batteri"
+    with cheap_password_hashes():
+        store = Store.open(resolve_url(db))
+        desk = StaffDesk(
+            store,
+            profiles=load_profiles(known_exercise_ids=[e.exercise_id for e in exercises.EXERCISES]),
+            exercise_domains=exercise_domains(exercises.EXERCISES),
+        )
+        desk.create_first_admin(StaffUserDraft("anne", "Anne", "admin", pw, pw))
+        admin = desk.login("anne", pw)
+        admin.add_user(StaffUserDraft("kari", "Kari", "consultant", pw, pw))
+        admin.add_user(StaffUserDraft("nils", "Nils", "neuropsychologist", pw, pw))
+        p = desk.login("kari", pw).create_participant(
+            ParticipantDraft("JMO-014", "jmo-standard", "02.11.2026", "nb")
+        )
+        t = datetime(2026, 11, 30, 9, tzinfo=UTC)
+        sid = store.start_session(p.id, now=t)
+        state = StaircaseState(value=2.0, min_level=1, max_level=12)
+        bid = store.start_block(
+            sid,
+            exercise_id="symbol_coding",
+            is_practice=False,
+            seed=1,
+            start=state,
+            start_level=2,
+            now=t,
+        )
+        store.end_block(
+            bid,
+            status="completed",
+            active_ms=60_000.0,
+            participant_id=p.id,
+            end_state=state,
+            end_level=2,
+            now=t,
+        )
+        store.close()
+        base = ["--lang", "en", "--database", db, "export", "--password-stdin"]
+        out = tmp_path / "dataset"
+        monkeypatch.setattr("sys.stdin", io.StringIO(pw + "\n"))
+        assert main([*base, "--user", "kari", "--out", str(out)]) == 2
+        assert "neuropsychologist" in capsys.readouterr().err and not out.exists()
+        monkeypatch.setattr("sys.stdin", io.StringIO(pw + "\n"))
+        assert main([*base, "--user", "nils", "--out", str(out)]) == 0
+        assert "Exported 1 participants" in capsys.readouterr().out
+        assert (out / "dataset_description.json").is_file()
+        store = Store.open(resolve_url(db))
+        rows = store.staff.audit_log(limit=50)
+        store.close()
+        exports = [
+            (r.actor_name, r.outcome, r.participant_code) for r in rows if r.action == "export_data"
+        ]
+        assert ("kari", "denied", None) in exports
+        assert ("nils", "ok", "JMO-014") in exports  # the participant's trail shows it
+        assert ("nils", "ok", None) in exports

@@ -17,6 +17,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from cogtrain.assessment.batteries import BatterySet, load_batteries
@@ -28,6 +30,9 @@ from cogtrain.assessment.feedback import (
 )
 from cogtrain.assessment.scores import CleanScore, ScoreDraft, Timepoint, validate_score
 from cogtrain.errors import CogtrainError
+
+if TYPE_CHECKING:
+    from cogtrain.export import ExportResult
 from cogtrain.i18n import _, current_language
 from cogtrain.reports.clinic_overview import OverviewRow, overview_row, sort_overview
 from cogtrain.reports.progress_data import (
@@ -678,6 +683,49 @@ class StaffSession:
         later = profiles.get(Timepoint.POST) or profiles.get(Timepoint.FOLLOW_UP)
         changes = before_after(baseline, later) if baseline and later else ()
         return Feedback(profiles, tuple(changes))
+
+    # -- the de-identified export ----------------------------------------------------
+
+    def export(
+        self,
+        out: Path,
+        *,
+        participant_codes: Sequence[str] | None = None,
+        include_free_text: bool = False,
+        include_dates: bool = False,
+        key_file: Path | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ExportResult:
+        """Write the de-identified BIDS dataset; audited with who, when and for whom.
+
+        One row for the export as a whole and one per participant exported, so a
+        participant's own audit trail shows that their data left the program."""
+        from cogtrain.export import export_dataset
+
+        self._require(Action.EXPORT_DATA)
+        flags = {"free_text": include_free_text, "dates": include_dates}
+        try:
+            result = export_dataset(
+                self.desk.store,
+                out,
+                participant_codes=participant_codes,
+                include_free_text=include_free_text,
+                include_dates=include_dates,
+                key_file=key_file,
+                progress=progress,
+            )
+        except CogtrainError as exc:
+            self._audit_alone(
+                "export_data", outcome="failed", detail={**flags, "why": exc.message[:200]}
+            )
+            raise
+        detail = {**flags, "path": str(result.path), "n_trials": result.n_trials}
+        self._audit_alone(
+            "export_data", detail={**detail, "participants": len(result.participant_ids)}
+        )
+        for pid in result.participant_ids:
+            self._audit_alone("export_data", participant_id=pid, detail=detail)
+        return result
 
     # -- the printable progress report ----------------------------------------------
 
