@@ -17,3 +17,8 @@ APP_NAME = "cogtrain"
 def user_data_dir() -> Path:
     """The per-user folder holding the database (created on first use)."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def staff_documents_dir() -> Path:
+    """Where the staff screens save reports and exports: the user's documents folder."""
+    return Path(platformdirs.user_documents_dir()) / APP_NAME

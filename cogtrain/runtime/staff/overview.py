@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import pygame
 
 from cogtrain.i18n import Msg, _, data, number
+from cogtrain.paths import staff_documents_dir
 from cogtrain.runtime import theme as th
 from cogtrain.runtime.staff.dates import short_date
 from cogtrain.runtime.staff.gui import StaffScene, fit_text
-from cogtrain.staff.roles import Action, Role
+from cogtrain.staff.roles import Action, Role, allowed_actions
 
 ROWS_PER_PAGE = 12
 FLAG: th.Color = (138, 99, 0)  # dark amber (4.9:1 on the background): "get in touch", never red
@@ -136,6 +138,11 @@ class OverviewScene(StaffScene):
             buttons.append((_("Open"), self.open_picked, True))
         if session.can(Action.PARTICIPANT_CREATE):
             buttons.append((_("New participant"), lambda: self.nav.participant_form(None), False))
+        allowed = allowed_actions(session.user.role)
+        if Action.REPORT_PRINT in allowed and not self.admin:
+            buttons.append((_("Progress report"), self.report_picked, False))
+        if Action.EXPORT_DATA in allowed:
+            buttons.append((_("Export for research"), self.export_all, False))
         if self.admin:
             buttons.append((_("Change"), self.edit_picked, True))
             buttons.append((_("Staff accounts"), self.nav.accounts, False))
@@ -146,6 +153,48 @@ class OverviewScene(StaffScene):
         for label, command, primary in buttons:
             self.button(pygame.Rect(x, y, width, h), label, command, primary=primary)  # type: ignore[arg-type]
             x += width + gap
+
+    def report_picked(self) -> None:
+        """Save the picked participant's progress report (PDF) in the staff documents folder."""
+        session = self.nav.session
+        pid = self.picked_id
+        if session is None or pid is None:
+            return
+        code = next(r.cells[0] for r in self.rows if r.participant_id == pid)
+        folder = staff_documents_dir()
+        path = _free_name(folder / f"{code}-{self.nav.desk.today():%Y-%m-%d}.pdf")
+
+        def save() -> Path:
+            body = session.report(pid, pdf=True)
+            folder.mkdir(parents=True, exist_ok=True)
+            part = path.with_name(path.name + ".part")
+            part.write_bytes(body)
+            part.replace(path)
+            return path
+
+        saved = self.attempt(save)
+        if isinstance(saved, Path):
+            self.notice = _("The progress report is saved as {path}.").format(path=data(saved))
+
+    def export_all(self) -> None:
+        """The de-identified research export of every participant, as one .zip file."""
+        session = self.nav.session
+        if session is None:
+            return
+        folder = staff_documents_dir()
+        path = _free_name(folder / f"cogtrain-export-{self.nav.desk.today():%Y-%m-%d}.zip")
+
+        def run():  # type: ignore[no-untyped-def]
+            folder.mkdir(parents=True, exist_ok=True)
+            return session.export(path)
+
+        result = self.attempt(run)
+        if result is not None and result is not True:
+            self.notice = _(
+                "Exported {n} participants ({trials} trials), de-identified, to {path}."
+            ).format(
+                n=number(result.n_participants), trials=number(result.n_trials), path=data(path)
+            )
 
     def open_picked(self) -> None:
         pid = self.picked_id
@@ -252,3 +301,13 @@ class OverviewScene(StaffScene):
                 muted=True,
                 size=th.SIZE_STAFF_SMALL,
             )
+
+
+def _free_name(path: Path) -> Path:
+    """``path``, or ``name-2.ext``, ``name-3.ext``... when it is taken: never overwrite."""
+    n = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
