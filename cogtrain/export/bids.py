@@ -50,9 +50,9 @@ import tempfile
 import textwrap
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -76,6 +76,7 @@ DERIVATIVES = Path("derivatives") / "cogtrain"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """Every zip entry gets this time (the earliest a zip can hold): same data, same bytes."""
 COPY_CHUNK = 1 << 20
+WRITE_BUFFER = 1 << 20
 
 
 class ExportError(CogtrainError):
@@ -194,12 +195,16 @@ class _TsvFile:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.n_columns = len(table.columns)
-        self._fh: IO[str] = path.open("w", encoding="utf-8", newline="\n")
+        self._fh: IO[str] = path.open("w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER)
         self._fh.write("\t".join(table.names) + "\n")
 
     def row(self, cells: Sequence[str]) -> None:
         assert len(cells) == self.n_columns, (self.path, cells)
         self._fh.write("\t".join(cells) + "\n")
+
+    def lines(self, lines: list[str]) -> None:
+        """Many finished lines (each with its LF) in one write."""
+        self._fh.write("".join(lines))
 
     def close(self) -> None:
         if not self._fh.closed:
@@ -469,16 +474,18 @@ class _DatasetWriter:
         self,
         conn: Any,
         root: Path,
-        tasks: dict[str, TaskInfo],
+        tasks: Mapping[str, TaskInfo],
         flags: _Flags,
         progress: Callable[[int, int], None] | None,
     ) -> None:
         self.conn = conn
         self.root = root
-        self.tasks = dict(tasks)
+        self.registry = tasks
+        self.tasks: dict[str, TaskInfo] = {}
         self.flags = flags
         self.progress = progress
         self.error_kinds: dict[str, set[str]] = {}
+        self.trial_parts: dict[str, _TrialParts] = {}
         self.labels: dict[str, str] = {}
         self.done = 0
         self.total = 0
@@ -589,7 +596,10 @@ class _DatasetWriter:
     def _task(self, exercise_id: str) -> TaskInfo:
         task = self.tasks.get(exercise_id)
         if task is None:
-            task = dd.unknown_task(exercise_id)
+            if exercise_id in self.registry:
+                task = self.registry[exercise_id]
+            else:
+                task = dd.unknown_task(exercise_id)
             self.tasks[exercise_id] = task
         other = self.labels.setdefault(task.label, exercise_id)
         if other != exercise_id:
@@ -641,31 +651,50 @@ class _DatasetWriter:
         beh_dir = self.root / s.label / ses_label / "beh"
         current: str | None = None
         tsv: _TsvFile | None = None
-        spec_keys: tuple[str, ...] = ()
-        answer_keys: tuple[str, ...] = ()
         kinds: set[str] = set()
+        parts = _TrialParts((), ())
+        lines: list[str] = []
         start = ses.started_at
+        start_naive = start.astimezone(UTC).replace(tzinfo=None)
+        n = 0
         try:
-            for t in q.trials(self.conn, ses.id):
-                if t.exercise_id != current:
+            for t in q.trial_tuples(self.conn, ses.id):
+                if t[0] != current:
                     if tsv is not None:
+                        tsv.lines(lines)
+                        lines.clear()
                         tsv.close()
-                    current = t.exercise_id
+                    current = t[0]
                     task = self._task(current)
                     kinds = self.error_kinds.setdefault(current, set())
-                    spec_keys = tuple(f.key for f in task.spec_fields)
-                    answer_keys = tuple(f.key for f in task.response_fields)
+                    parts = self._parts(current, task)
                     name = f"{s.label}_{ses_label}_task-{task.label}_beh.tsv"
                     tsv = _TsvFile(beh_dir / name, dd.beh_table(task, ()))
                 assert tsv is not None
-                if t.error_kind:
-                    kinds.add(t.error_kind)
-                tsv.row(_trial_cells(t, start, spec_keys, answer_keys))
-                facts.n_trials += 1
+                if t[8]:
+                    kinds.add(t[8])
+                lines.append(_trial_cells(t, start, start_naive, parts))
+                n += 1
+                if len(lines) >= LINES_PER_WRITE:
+                    tsv.lines(lines)
+                    lines.clear()
+            if tsv is not None:
+                tsv.lines(lines)
         finally:
+            facts.n_trials += n
             if tsv is not None:
                 tsv.close()
         self._tick(facts.n_trials)
+
+    def _parts(self, exercise_id: str, task: TaskInfo) -> _TrialParts:
+        parts = self.trial_parts.get(exercise_id)
+        if parts is None:
+            parts = _TrialParts(
+                tuple(f.key for f in task.spec_fields),
+                tuple(f.key for f in task.response_fields),
+            )
+            self.trial_parts[exercise_id] = parts
+        return parts
 
     # -- tidy tables ---------------------------------------------------------------------
 
@@ -916,36 +945,100 @@ De-identification
 """
 
 
+CACHE_SIZE = 8192
+"""Distinct JSON texts (and numbers) kept formatted at a time; the caches are emptied
+when full, so memory stays flat whatever the data."""
+LINES_PER_WRITE = 4096
+
+
+class _TrialParts:
+    """The cells of a trial line that come from its JSON columns, for one exercise,
+    cached by the stored text: the trials of an exercise share a handful of responses
+    (and often specs), and decoding and re-encoding JSON is the dearest part of a line."""
+
+    __slots__ = ("answer_keys", "responses", "spec_keys", "specs")
+
+    def __init__(self, spec_keys: tuple[str, ...], answer_keys: tuple[str, ...]) -> None:
+        self.spec_keys = spec_keys
+        self.answer_keys = answer_keys
+        self.specs: dict[str, tuple[str, str]] = {}
+        self.responses: dict[str, tuple[str, str, str]] = {}
+
+    def spec(self, raw: Any) -> tuple[str, str]:
+        """(the flat spec cells, each after a tab; spec_json) of a stored spec."""
+        spec = _json_dict(raw)
+        flat = "".join(["\t" + _plain(spec.get(key)) for key in self.spec_keys])
+        value = (flat, compact_json(spec))
+        if isinstance(raw, str):
+            if len(self.specs) >= CACHE_SIZE:
+                self.specs.clear()
+            self.specs[raw] = value
+        return value
+
+    def response(self, raw: Any) -> tuple[str, str, str]:
+        """(timed_out; the flat answer cells, each after a tab; response_json)."""
+        response = _json_dict(raw)
+        answer = response.get("answer")
+        if isinstance(answer, dict):
+            flat = "".join(["\t" + _plain(answer.get(key)) for key in self.answer_keys])
+        else:
+            flat = "\t" + NA
+            flat = flat * len(self.answer_keys)
+        value = (fmt(response.get("timed_out")), flat, compact_json(response))
+        if isinstance(raw, str):
+            if len(self.responses) >= CACHE_SIZE:
+                self.responses.clear()
+            self.responses[raw] = value
+        return value
+
+
+def _json_dict(raw: Any) -> dict[str, Any]:
+    """A stored JSON column as the dict the export reads ({} for anything else)."""
+    value = json.loads(raw) if isinstance(raw, (str, bytes)) else raw
+    return value if isinstance(value, dict) else {}
+
+
+_FLOATS: dict[float, str] = {}
+
+
+def _num(x: Any) -> str:
+    """:func:`fmt` of a number column, cached for floats (staircase values and times repeat)."""
+    if type(x) is not float:
+        return fmt(x)
+    text = _FLOATS.get(x)
+    if text is None:
+        text = fmt_float(x)
+        if len(_FLOATS) >= CACHE_SIZE:
+            _FLOATS.clear()
+        _FLOATS[x] = text
+    return text
+
+
+def _since(value: Any, start: datetime, start_naive: datetime) -> str:
+    """:func:`_seconds` of a trial time: stored UTC text from SQLite, or a datetime."""
+    if isinstance(value, str):
+        return fmt_float((datetime.fromisoformat(value) - start_naive).total_seconds())
+    return _seconds(value, start)
+
+
 def _trial_cells(
-    t: q.TrialExportRow,
-    session_start: datetime,
-    spec_keys: tuple[str, ...],
-    answer_keys: tuple[str, ...],
-) -> list[str]:
-    response = t.response
-    cells = [
-        str(t.block_index),
-        "1" if t.is_practice else "0",
-        str(t.level),
-        str(t.idx),
-        "1" if t.correct else "0",
-        fmt(t.error_kind),
-        fmt(t.rt_ms),
-        fmt(response.get("timed_out")),
-        fmt(t.staircase_before),
-        fmt(t.staircase_after),
-        _seconds(t.onset_at, session_start),
-        _seconds(t.response_at, session_start),
-    ]
-    spec = t.spec
-    for key in spec_keys:
-        cells.append(_plain(spec.get(key)))
-    answer = response.get("answer")
-    for key in answer_keys:
-        cells.append(_plain(answer.get(key)) if isinstance(answer, dict) else NA)
-    cells.append(compact_json(spec))
-    cells.append(compact_json(response))
-    return cells
+    t: tuple[Any, ...], session_start: datetime, start_naive: datetime, parts: _TrialParts
+) -> str:
+    """One trial line of a beh file (with its LF), from a :func:`q.trial_tuples` row;
+    ``start_naive`` is ``session_start`` as a naive UTC time (for the stored text)."""
+    (_, block_index, practice, idx, level, spec, response, correct, error_kind) = t[:9]
+    rt_ms, onset_at, response_at, before, after = t[9:]
+    spec_flat, spec_json = parts.specs.get(spec) or parts.spec(spec)
+    timed_out, answer_flat, response_json = parts.responses.get(response) or parts.response(
+        response
+    )
+    return (
+        f"{block_index}\t{'1' if practice else '0'}\t{level}\t{idx}\t{'1' if correct else '0'}"
+        f"\t{fmt(error_kind)}\t{_num(rt_ms)}\t{timed_out}\t{_num(before)}\t{_num(after)}"
+        f"\t{_since(onset_at, session_start, start_naive)}"
+        f"\t{_since(response_at, session_start, start_naive)}"
+        f"{spec_flat}{answer_flat}\t{spec_json}\t{response_json}\n"
+    )
 
 
 def _plain(value: Any) -> str:

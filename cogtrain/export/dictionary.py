@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,9 +116,28 @@ def task_label(exercise_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9]", "", exercise_id)
 
 
-def task_infos(exercises: Iterable[ExerciseInfo]) -> dict[str, TaskInfo]:
-    """Task descriptions for the registered exercises, by exercise id."""
-    return {e.exercise_id: _task_info(e) for e in exercises}
+def task_infos(exercises: Iterable[ExerciseInfo]) -> Mapping[str, TaskInfo]:
+    """Task descriptions for the registered exercises, by exercise id, each worked out
+    when first looked up (sampling an exercise's rules takes a while, and an export only
+    needs the exercises that are in its data)."""
+    return _TaskInfos(exercises)
+
+
+class _TaskInfos(Mapping[str, TaskInfo]):
+    def __init__(self, exercises: Iterable[ExerciseInfo]) -> None:
+        self._by_id = {e.exercise_id: e for e in exercises}
+
+    def __getitem__(self, exercise_id: str) -> TaskInfo:
+        return _task_info(self._by_id[exercise_id])
+
+    def __contains__(self, exercise_id: object) -> bool:
+        return exercise_id in self._by_id
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
 
 
 def unknown_task(exercise_id: str) -> TaskInfo:
