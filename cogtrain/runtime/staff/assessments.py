@@ -485,12 +485,14 @@ class AssessmentScene(StaffScene):
             )
             for c in self.changes
         ]
-        table_box = pygame.Rect(box.left, box.top, min(box.width, self.px(1100)), box.height)
-        table = _Table.across(table_box, (300, 180, 180, 110, 210))
+        table_box = pygame.Rect(box.left, box.top, min(box.width, self.px(1200)), box.height)
+        table = _Table.across(table_box, (340, 120, 120, 140, 240))
+        # Short headings ("Before (T)") so the columns keep their room for the values.
+        later = _("After") if self.later is Timepoint.POST else timepoint_label(self.later)
         heads = (
             _("Domain"),
-            _("{timepoint} (T)").format(timepoint=timepoint_label(Timepoint.BASELINE)),
-            _("{timepoint} (T)").format(timepoint=timepoint_label(self.later)),
+            _("{timepoint} (T)").format(timepoint=_("Before")),
+            _("{timepoint} (T)").format(timepoint=later),
             _("Change in T"),
             _("In words"),
         )
