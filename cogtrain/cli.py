@@ -181,15 +181,9 @@ def _plan_command(database: str | None, args) -> int:  # type: ignore[no-untyped
 
 
 def _staff_desk(store):  # type: ignore[no-untyped-def]
-    import exercises
-    from cogtrain.staff.desk import StaffDesk, exercise_domains
+    from cogtrain.staff.desk import StaffDesk
 
-    return StaffDesk(
-        store,
-        profiles=_load_profiles(),
-        exercise_domains=exercise_domains(exercises.EXERCISES),
-        exercise_titles={e.exercise_id: e.title for e in exercises.EXERCISES},
-    )
+    return StaffDesk.with_exercises(store, profiles=_load_profiles())
 
 
 def _staff_login(desk, username: str, password_stdin: bool):  # type: ignore[no-untyped-def]

@@ -66,14 +66,6 @@ def desk_now():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def desk(store: Store, desk_now):  # type: ignore[no-untyped-def]
     """A staff desk on the test database, with every exercise and profile, on desk_now."""
-    import exercises
-    from cogtrain.staff.desk import StaffDesk, exercise_domains
-    from cogtrain.training.plans import load_profiles
+    from cogtrain.staff.desk import StaffDesk
 
-    ids = [e.exercise_id for e in exercises.EXERCISES]
-    return StaffDesk(
-        store,
-        profiles=load_profiles(known_exercise_ids=ids),
-        exercise_domains=exercise_domains(exercises.EXERCISES),
-        now=desk_now,
-    )
+    return StaffDesk.with_exercises(store, now=desk_now)

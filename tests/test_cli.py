@@ -256,23 +256,17 @@ def test_report_command_logs_in_checks_the_role_and_writes_atomically(
 ) -> None:
     import io
 
-    import exercises
-    from cogtrain.staff.desk import StaffDesk, exercise_domains
+    from cogtrain.staff.desk import StaffDesk
     from cogtrain.staff.forms import ParticipantDraft, StaffUserDraft
     from cogtrain.storage.engine import resolve_url
     from cogtrain.storage.store import Store
-    from cogtrain.training.plans import load_profiles
     from tests.support.staff import cheap_password_hashes
 
     db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
     pw = "korrekt hest batteri"
     with cheap_password_hashes():
         store = Store.open(resolve_url(db))
-        desk = StaffDesk(
-            store,
-            profiles=load_profiles(known_exercise_ids=[e.exercise_id for e in exercises.EXERCISES]),
-            exercise_domains=exercise_domains(exercises.EXERCISES),
-        )
+        desk = StaffDesk.with_exercises(store)
         desk.create_first_admin(StaffUserDraft("anne", "Anne", "admin", pw, pw))
         desk.login("anne", pw).add_user(StaffUserDraft("kari", "Kari", "consultant", pw, pw))
         desk.login("kari", pw).create_participant(
@@ -308,12 +302,10 @@ def test_export_command_only_for_who_may_export_and_audited(
     import io
     from datetime import UTC, datetime
 
-    import exercises
-    from cogtrain.staff.desk import StaffDesk, exercise_domains
+    from cogtrain.staff.desk import StaffDesk
     from cogtrain.staff.forms import ParticipantDraft, StaffUserDraft
     from cogtrain.storage.engine import resolve_url
     from cogtrain.storage.store import Store
-    from cogtrain.training.plans import load_profiles
     from cogtrain.training.staircase import StaircaseState
     from tests.support.staff import cheap_password_hashes
 
@@ -321,11 +313,7 @@ def test_export_command_only_for_who_may_export_and_audited(
     pw = "korrekt hest batteri"
     with cheap_password_hashes():
         store = Store.open(resolve_url(db))
-        desk = StaffDesk(
-            store,
-            profiles=load_profiles(known_exercise_ids=[e.exercise_id for e in exercises.EXERCISES]),
-            exercise_domains=exercise_domains(exercises.EXERCISES),
-        )
+        desk = StaffDesk.with_exercises(store)
         desk.create_first_admin(StaffUserDraft("anne", "Anne", "admin", pw, pw))
         admin = desk.login("anne", pw)
         admin.add_user(StaffUserDraft("kari", "Kari", "consultant", pw, pw))

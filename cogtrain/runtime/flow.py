@@ -45,7 +45,7 @@ from cogtrain.runtime.scenes.reflection import StrategyScene, TransferScene
 from cogtrain.runtime.scenes.start import ParticipantLoginScene, StartScene
 from cogtrain.runtime.training_controller import BlockResult, TrainingController
 from cogtrain.runtime.widgets import Button
-from cogtrain.staff.desk import LoginFailed, StaffDesk, exercise_domains
+from cogtrain.staff.desk import LoginFailed, StaffDesk
 from cogtrain.storage.store import DEMO_PARTICIPANT_CODE, ParticipantInfo, Store
 from cogtrain.training.attendance import SessionDone, next_planned_session
 from cogtrain.training.block import BlockConfig
@@ -156,12 +156,7 @@ class ProgramFlow:
     def desk(self) -> StaffDesk:
         """The staff side on the same database (log in, PINs, the staff screens)."""
         if self._desk is None:
-            self._desk = StaffDesk(
-                self.store,
-                profiles=self.profiles,
-                exercise_domains=exercise_domains(exercises.EXERCISES),
-                exercise_titles={e.exercise_id: e.title for e in exercises.EXERCISES},
-            )
+            self._desk = StaffDesk.with_exercises(self.store, profiles=self.profiles)
         return self._desk
 
     def show_start(self, notice: Msg | None = None) -> None:

@@ -134,6 +134,31 @@ class StaffDesk:
         self.now = now
         self.tz = tz
 
+    @classmethod
+    def with_exercises(
+        cls,
+        store: Store,
+        *,
+        profiles: ProfileSet | None = None,
+        now: Callable[[], datetime] = _utcnow,
+    ) -> StaffDesk:
+        """The desk for the program's own exercise registry (and profiles, by default):
+        what the program, the command line and the screenshots all need."""
+        import exercises
+        from cogtrain.training.plans import load_profiles
+
+        if profiles is None:
+            profiles = load_profiles(
+                known_exercise_ids=[e.exercise_id for e in exercises.EXERCISES]
+            )
+        return cls(
+            store,
+            profiles=profiles,
+            exercise_domains=exercise_domains(exercises.EXERCISES),
+            exercise_titles={e.exercise_id: e.title for e in exercises.EXERCISES},
+            now=now,
+        )
+
     def today(self) -> date:
         return self.now().astimezone(self.tz).date()
 
@@ -156,32 +181,39 @@ class StaffDesk:
             raise AccessDenied(
                 str(_("An admin account already exists. Ask an admin to make your account."))
             )
-        clean = forms.validate_staff_user(draft)
-        if clean.role is not Role.ADMIN:
-            raise AccessDenied(str(_("The first account must be an admin account.")))
-        now = self.now()
-        row = self.records.add_user(
-            username=clean.username,
-            display_name=clean.display_name,
-            role=clean.role.value,
-            password_hash=hash_secret(clean.password),
-            audit=AuditEntry(None, clean.username, "user_create_first_admin"),
-            now=now,
+        return self._add_user(
+            draft,
+            lambda clean: AuditEntry(None, clean.username, "user_create_first_admin"),
+            first_admin=True,
         )
-        return _identity(row)
 
     def add_user_from_command_line(self, draft: forms.StaffUserDraft) -> StaffIdentity:
         """``cogtrain user add``: whoever may run commands on the database's PC is trusted
         like an admin (they can read the file anyway); the audit log says so."""
+        return self._add_user(draft, lambda _c: AuditEntry(None, COMMAND_LINE_ACTOR, "user_create"))
+
+    def _add_user(
+        self,
+        draft: forms.StaffUserDraft,
+        audit: Callable[[forms.CleanStaffUser], AuditEntry],
+        *,
+        first_admin: bool = False,
+    ) -> StaffIdentity:
+        """Validate an account form (a taken name is one of its problems) and store it.
+
+        The one place every new account goes through: the first admin, an admin's
+        form, and ``cogtrain user add`` differ only in who the audit row names."""
         clean = forms.validate_staff_user(
             draft, existing_usernames=tuple(u.username for u in self.records.users())
         )
+        if first_admin and clean.role is not Role.ADMIN:
+            raise AccessDenied(str(_("The first account must be an admin account.")))
         row = self.records.add_user(
             username=clean.username,
             display_name=clean.display_name,
             role=clean.role.value,
             password_hash=hash_secret(clean.password),
-            audit=AuditEntry(None, COMMAND_LINE_ACTOR, "user_create"),
+            audit=audit(clean),
             now=self.now(),
         )
         return _identity(row)
@@ -887,18 +919,7 @@ class StaffSession:
 
     def add_user(self, draft: forms.StaffUserDraft) -> StaffIdentity:
         self._require(Action.USER_MANAGE)
-        clean = forms.validate_staff_user(
-            draft, existing_usernames=tuple(u.username for u in self.records.users())
-        )
-        row = self.records.add_user(
-            username=clean.username,
-            display_name=clean.display_name,
-            role=clean.role.value,
-            password_hash=hash_secret(clean.password),
-            audit=self._entry("user_create"),
-            now=self.desk.now(),
-        )
-        return _identity(row)
+        return self.desk._add_user(draft, lambda _c: self._entry("user_create"))
 
     def unlock_user(self, user_id: uuid.UUID) -> None:
         self._require(Action.USER_MANAGE)

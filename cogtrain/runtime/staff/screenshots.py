@@ -22,7 +22,7 @@ from cogtrain.runtime.app import App
 from cogtrain.runtime.clock import ManualClock
 from cogtrain.runtime.flow import ProgramFlow
 from cogtrain.staff import passwords
-from cogtrain.staff.desk import StaffDesk, exercise_domains
+from cogtrain.staff.desk import StaffDesk
 from cogtrain.staff.forms import (
     GoalDraft,
     NoteDraft,
@@ -95,8 +95,6 @@ def write_history(store: Store, participant_id, start: date, weeks: int, seed: i
 
 
 def _clinic(store: Store) -> StaffDesk:
-    ids = [e.exercise_id for e in exercises.EXERCISES]
-    from cogtrain.training.plans import load_profiles
 
     clock = {"t": _now()}
 
@@ -104,12 +102,7 @@ def _clinic(store: Store) -> StaffDesk:
         clock["t"] += timedelta(seconds=1)
         return clock["t"]
 
-    desk = StaffDesk(
-        store,
-        profiles=load_profiles(known_exercise_ids=ids),
-        exercise_domains=exercise_domains(exercises.EXERCISES),
-        now=now,
-    )
+    desk = StaffDesk.with_exercises(store, now=now)
     desk.create_first_admin(StaffUserDraft("admin", "Anne Admin", "admin", PASSWORD, PASSWORD))
     admin = desk.login("admin", PASSWORD)
     for user, name, role in (
