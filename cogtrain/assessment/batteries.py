@@ -75,7 +75,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cogtrain.errors import CogtrainError
 from cogtrain.i18n import Msg, ngettext, number
@@ -321,6 +321,22 @@ class Battery:
         )
 
 
+_T = TypeVar("_T")
+
+
+def _lookup(items: Sequence[_T], ids: Sequence[str], wanted: str, key: str, noun: str) -> _T:
+    """``items[k]`` where ``ids[k] == wanted``, or the error listing the loaded ids."""
+    for item, item_id in zip(items, ids, strict=True):
+        if item_id == wanted:
+            return item
+    raise BatteryError(
+        "loaded batteries",
+        key,
+        f"no {noun} {wanted!r}",
+        "one of: " + (", ".join(ids) or "none loaded"),
+    )
+
+
 @dataclass(frozen=True)
 class BatterySet:
     """The result of loading a folder: the good batteries and one error per bad file.
@@ -337,15 +353,7 @@ class BatterySet:
         return tuple(b.battery_id for b in self.batteries)
 
     def get(self, battery_id: str) -> Battery:
-        for b in self.batteries:
-            if b.battery_id == battery_id:
-                return b
-        raise BatteryError(
-            "loaded batteries",
-            "battery_id",
-            f"no battery {battery_id!r}",
-            "one of: " + (", ".join(self.ids) or "none loaded"),
-        )
+        return _lookup(self.batteries, self.ids, battery_id, "battery_id", "battery")
 
     @property
     def domains(self) -> tuple[AssessmentDomain, ...]:
@@ -357,15 +365,7 @@ class BatterySet:
         return tuple(d.domain_id for d in self.domains)
 
     def domain(self, domain_id: str) -> AssessmentDomain:
-        for d in self.domains:
-            if d.domain_id == domain_id:
-                return d
-        raise BatteryError(
-            "loaded batteries",
-            "domain",
-            f"no domain {domain_id!r}",
-            "one of: " + (", ".join(self.domain_ids) or "none loaded"),
-        )
+        return _lookup(self.domains, self.domain_ids, domain_id, "domain", "domain")
 
     @property
     def instruments(self) -> tuple[Instrument, ...]:
@@ -376,14 +376,8 @@ class BatterySet:
         return tuple(i.instrument_id for i in self.instruments)
 
     def instrument(self, instrument_id: str) -> Instrument:
-        for i in self.instruments:
-            if i.instrument_id == instrument_id:
-                return i
-        raise BatteryError(
-            "loaded batteries",
-            "instrument",
-            f"no instrument {instrument_id!r}",
-            "one of: " + (", ".join(self.instrument_ids) or "none loaded"),
+        return _lookup(
+            self.instruments, self.instrument_ids, instrument_id, "instrument", "instrument"
         )
 
     def instruments_in(self, domain_id: str) -> tuple[Instrument, ...]:

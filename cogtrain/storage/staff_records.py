@@ -406,8 +406,7 @@ class StaffRecords:
             p = s.get(Participant, participant_id)
             if p is None:
                 raise NotFoundError("That participant no longer exists.", hint="Reload the list.")
-            name = s.get(StaffUser, p.consultant_id).display_name if p.consultant_id else None
-            return _participant_record(p, name)
+            return _participant_record(p, _consultant_name(s, p.consultant_id))
 
         return self._store._read(q)
 
@@ -416,8 +415,7 @@ class StaffRecords:
             p = s.scalar(select(Participant).where(Participant.code == code))
             if p is None:
                 return None
-            name = s.get(StaffUser, p.consultant_id).display_name if p.consultant_id else None
-            return _participant_record(p, name)
+            return _participant_record(p, _consultant_name(s, p.consultant_id))
 
         return self._store._read(q)
 
@@ -453,8 +451,7 @@ class StaffRecords:
             s.add(p)
             s.flush()
             self._audit(s, _for_participant(audit, p.id, {"code": code}), now)
-            name = s.get(StaffUser, consultant_id).display_name if consultant_id else None
-            return _participant_record(p, name)
+            return _participant_record(p, _consultant_name(s, consultant_id))
 
     def update_participant(
         self,
@@ -483,8 +480,7 @@ class StaffRecords:
                 p.pin_locked_until = None
             self._audit(s, _for_participant(audit, p.id, {"changed": sorted(changed)}), now)
             s.flush()
-            name = s.get(StaffUser, p.consultant_id).display_name if p.consultant_id else None
-            return _participant_record(p, name)
+            return _participant_record(p, _consultant_name(s, p.consultant_id))
 
     def assign_consultant(
         self,
@@ -960,6 +956,12 @@ def _score_row(a: AssessmentScore, entered_by_name: str | None) -> ScoreRow:
         a.comment,
     )
     return ScoreRow(a.id, a.participant_id, fields, entered_by_name, a.entered_at, a.version)
+
+
+def _consultant_name(s: Session, consultant_id: uuid.UUID | None) -> str | None:
+    """The display name of a participant's consultant (None when none is assigned)."""
+    u = s.get(StaffUser, consultant_id) if consultant_id is not None else None
+    return u.display_name if u is not None else None
 
 
 def _participant(s: Session, participant_id: uuid.UUID) -> Participant:
