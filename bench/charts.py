@@ -17,11 +17,11 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.forty_hours import forty_hours  # noqa: E402
 from cogtrain import i18n  # noqa: E402
 from cogtrain.reports import charts  # noqa: E402
 from cogtrain.reports.progress_data import (  # noqa: E402
@@ -44,29 +44,7 @@ EXERCISES = [
 
 
 def history() -> tuple[list[SessionFact], list[BlockFact], list[GoalFact], list[RatingFact]]:
-    first = datetime(2024, 9, 2, 8, 0, tzinfo=UTC)
-    sessions: list[SessionFact] = []
-    blocks: list[BlockFact] = []
-    for i in range(48):
-        started = first + timedelta(days=7 * (i // 2) + 3 * (i % 2))
-        sid = f"s{i:02d}"
-        sessions.append(SessionFact(sid, started, 50 * 60_000.0, 1 + i % 3, 1 + (i * 2) % 3))
-        for j, (exercise, domain) in enumerate(EXERCISES):
-            level = 1 + (i * (j + 2)) // 9
-            blocks.append(BlockFact(sid, started, exercise, domain, False, level, 600_000.0))
-    goals = [
-        GoalFact("g1", "Huske avtaler og beskjeder på jobben"),
-        GoalFact("g2", "Holde fokus i møter"),
-        GoalFact("g3", "Bli tryggere på å ta ordet", archived=True),
-    ]
-    ratings = [
-        RatingFact(
-            g.goal_id, date(2024, 9, 2) + timedelta(days=14 * k), max(-2, min(2, k // 2 - 2 + n))
-        )
-        for n, g in enumerate(goals)
-        for k in range(12)
-    ]
-    return sessions, blocks, goals, ratings
+    return forty_hours(EXERCISES)
 
 
 def main() -> None:
