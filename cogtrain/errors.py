@@ -18,3 +18,18 @@ class CogtrainError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
+
+
+class DataFileError(CogtrainError):
+    """A data file staff edit (a training profile, an assessment battery) that cannot be
+    used: names the file, the key, what is wrong and what is allowed. Subclasses say in
+    ``HINT`` what happens to the other files."""
+
+    HINT = "Correct this value and load again."
+
+    def __init__(self, source: str, key: str, problem: str, allowed: str) -> None:
+        self.source = source
+        self.key = key
+        self.problem = problem
+        self.allowed = allowed
+        super().__init__(f"{source}: {key}: {problem}. Allowed: {allowed}.", hint=self.HINT)

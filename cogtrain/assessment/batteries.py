@@ -77,7 +77,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cogtrain.errors import CogtrainError
+from cogtrain.errors import DataFileError
 from cogtrain.i18n import Msg, ngettext, number
 from cogtrain.paths import PROJECT_ROOT
 from cogtrain.training.exercise import Domain
@@ -177,18 +177,10 @@ def amount(unit: str, value: float) -> Msg:
 # --- the data ---------------------------------------------------------------------------
 
 
-class BatteryError(CogtrainError):
+class BatteryError(DataFileError):
     """A battery file that cannot be used: names the file, the key and what is allowed."""
 
-    def __init__(self, source: str, key: str, problem: str, allowed: str) -> None:
-        self.source = source
-        self.key = key
-        self.problem = problem
-        self.allowed = allowed
-        super().__init__(
-            f"{source}: {key}: {problem}. Allowed: {allowed}.",
-            hint="Correct this value and load again; battery files without errors still load.",
-        )
+    HINT = "Correct this value and load again; battery files without errors still load."
 
 
 @dataclass(frozen=True)

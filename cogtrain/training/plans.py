@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cogtrain.errors import CogtrainError
+from cogtrain.errors import DataFileError
 from cogtrain.training.exercise import Domain
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent.parent / "profiles"
@@ -144,18 +144,10 @@ OVERRIDE_KEYS: tuple[str, ...] = (
 """What a per-participant override may change; everything else comes from the profile."""
 
 
-class PlanError(CogtrainError):
+class PlanError(DataFileError):
     """A profile or override that cannot be used: names the file, the key and what is allowed."""
 
-    def __init__(self, source: str, key: str, problem: str, allowed: str) -> None:
-        self.source = source
-        self.key = key
-        self.problem = problem
-        self.allowed = allowed
-        super().__init__(
-            f"{source}: {key}: {problem}. Allowed: {allowed}.",
-            hint="Correct this value and load again; profiles without errors still load.",
-        )
+    HINT = "Correct this value and load again; profiles without errors still load."
 
 
 @dataclass(frozen=True)
