@@ -38,7 +38,7 @@ results: no database, no clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from statistics import fmean
@@ -438,3 +438,16 @@ def before_after(baseline: DomainProfile, post: DomainProfile) -> tuple[DomainCh
             )
         )
     return tuple(out)
+
+
+def compare_with_baseline(
+    profiles: Mapping[Timepoint, DomainProfile],
+) -> tuple[Timepoint | None, tuple[DomainChange, ...]]:
+    """The timepoint compared with the baseline (post, else follow-up) and the changes.
+
+    ``(None, ())`` until both a baseline and a later profile exist."""
+    later = next((tp for tp in (Timepoint.POST, Timepoint.FOLLOW_UP) if tp in profiles), None)
+    baseline = profiles.get(Timepoint.BASELINE)
+    if baseline is None or later is None:
+        return later, ()
+    return later, before_after(baseline, profiles[later])

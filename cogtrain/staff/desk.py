@@ -25,7 +25,7 @@ from cogtrain.assessment.batteries import BatterySet, load_batteries
 from cogtrain.assessment.feedback import (
     DomainChange,
     DomainProfile,
-    before_after,
+    compare_with_baseline,
     domain_profiles,
 )
 from cogtrain.assessment.scores import CleanScore, ScoreDraft, Timepoint, validate_score
@@ -93,10 +93,12 @@ class LoginFailed(CogtrainError):
 
 @dataclass(frozen=True)
 class Feedback:
-    """What the feedback view shows: a profile per timepoint, and the changes."""
+    """What the feedback view shows: the scores, a profile per timepoint, the changes."""
 
     profiles: dict[Timepoint, DomainProfile]
     changes: tuple[DomainChange, ...]
+    later: Timepoint | None  # what the changes compare with the baseline
+    rows: tuple[ScoreRow, ...]  # the scores it was worked out from
 
 
 @dataclass(frozen=True)
@@ -709,12 +711,10 @@ class StaffSession:
 
     def feedback(self, participant_id: uuid.UUID) -> Feedback:
         """The domain profile per timepoint, and before/after once post results exist."""
-        rows = self.scores(participant_id)
+        rows = self.scores(participant_id)  # the one audited read
         profiles = domain_profiles([r.fields for r in rows], self.desk.batteries)
-        baseline = profiles.get(Timepoint.BASELINE)
-        later = profiles.get(Timepoint.POST) or profiles.get(Timepoint.FOLLOW_UP)
-        changes = before_after(baseline, later) if baseline and later else ()
-        return Feedback(profiles, tuple(changes))
+        later, changes = compare_with_baseline(profiles)
+        return Feedback(profiles, changes, later, tuple(rows))
 
     # -- the de-identified export ----------------------------------------------------
 

@@ -25,7 +25,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UIDropDownMenu, UITextEntryLine
 
 from cogtrain.assessment.batteries import BatterySet, Instrument, Measure, amount, show_number
-from cogtrain.assessment.feedback import DomainChange, DomainProfile, before_after, domain_profiles
+from cogtrain.assessment.feedback import DomainChange, DomainProfile
 from cogtrain.assessment.scores import ScoreDraft, Timepoint, timepoint_label
 from cogtrain.errors import CogtrainError
 from cogtrain.i18n import N_, Msg, _, current_language, data, number
@@ -172,19 +172,13 @@ class AssessmentScene(StaffScene):
         if rec is None:
             return
         self.title = _("Assessment for {code}").format(code=data(rec.code))
-        rows = self.attempt(lambda: session.scores(pid))
-        if rows is None:
+        feedback = self.attempt(lambda: session.feedback(pid))
+        if feedback is None:
             return  # refused: the message says why, and only Back is offered
-        self.record, self.rows = rec, rows
-        batteries = self.nav.desk.batteries
-        # As the desk's feedback(), from the one audited read of the scores.
-        self.profiles = domain_profiles([r.fields for r in rows], batteries)
-        baseline = self.profiles.get(Timepoint.BASELINE)
-        self.later = next(
-            (tp for tp in (Timepoint.POST, Timepoint.FOLLOW_UP) if tp in self.profiles), None
-        )
-        later = self.profiles.get(self.later) if self.later else None
-        self.changes = before_after(baseline, later) if baseline and later else ()
+        self.record, self.rows = rec, list(feedback.rows)
+        self.profiles = feedback.profiles
+        self.later = feedback.later
+        self.changes = feedback.changes
         if self.profiles and self.timepoint not in self.profiles:
             self.timepoint = list(self.profiles)[-1]  # the latest results first
         self.can_enter = session.can(Action.ASSESSMENT_ENTER, rec)
