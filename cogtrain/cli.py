@@ -131,7 +131,7 @@ def _plan_command(database: str | None, args) -> int:  # type: ignore[no-untyped
     import tomllib
 
     import exercises
-    from cogtrain.training.plans import apply_overrides, parse_overrides
+    from cogtrain.training.plans import apply_overrides, parse_overrides, with_overrides
 
     known = [e.exercise_id for e in exercises.EXERCISES]
     profiles = _load_profiles()
@@ -159,12 +159,12 @@ def _plan_command(database: str | None, args) -> int:  # type: ignore[no-untyped
                 apply_overrides(plan, overrides, known_exercise_ids=known)  # fits together?
             store.set_participant_plan(p.id, plan.profile_id, raw)
             p = _participant_by_code(store, args.participant)
-        plan = profiles.get(p.plan_profile)
-        if p.plan_overrides:
-            overrides = parse_overrides(
-                p.plan_overrides, source=f"overrides of {p.code}", known_exercise_ids=known
-            )
-            plan = apply_overrides(plan, overrides, known_exercise_ids=known)
+        plan = with_overrides(
+            profiles.get(p.plan_profile),
+            p.plan_overrides,
+            source=f"overrides of {p.code}",
+            known_exercise_ids=known,
+        )
         days = ", ".join(
             ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[d - 1] for d in plan.training_days
         )

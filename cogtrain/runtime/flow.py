@@ -57,9 +57,8 @@ from cogtrain.training.plans import (
     PlanError,
     ProfileSet,
     TrainingPlan,
-    apply_overrides,
     load_profiles,
-    parse_overrides,
+    with_overrides,
 )
 from cogtrain.training.progress import TARGET_HOURS
 from cogtrain.training.reflection import STRATEGIES, Reflection
@@ -138,17 +137,15 @@ class ProgramFlow:
             plan = self.profiles.get(participant.plan_profile)
         except PlanError:
             plan = self.profiles.get(FALLBACK_PROFILE)
-        if participant.plan_overrides:
-            try:
-                overrides = parse_overrides(
-                    participant.plan_overrides,
-                    source=f"overrides of {participant.code}",
-                    known_exercise_ids=known,
-                )
-                plan = apply_overrides(plan, overrides, known_exercise_ids=known)
-            except PlanError:
-                pass  # staff see the error on their side; the participant trains the profile
-        return plan
+        try:
+            return with_overrides(
+                plan,
+                participant.plan_overrides,
+                source=f"overrides of {participant.code}",
+                known_exercise_ids=known,
+            )
+        except PlanError:
+            return plan  # staff see the error on their side; the participant trains the profile
 
     # -- start, continue, home --------------------------------------------------------
 

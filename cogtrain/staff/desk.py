@@ -74,8 +74,7 @@ from cogtrain.training.plans import (
     PlanError,
     ProfileSet,
     TrainingPlan,
-    apply_overrides,
-    parse_overrides,
+    with_overrides,
 )
 
 LOCAL_TZ = ZoneInfo("Europe/Oslo")
@@ -817,16 +816,14 @@ class StaffSession:
     def plan_of(self, rec: ParticipantRecord) -> TrainingPlan | None:
         """The participant's plan with their overrides; None when the profile is gone."""
         try:
-            plan = self.desk.profiles.get(rec.plan_profile)
-            if rec.plan_overrides:
-                known = tuple(self.desk.exercise_domains)
-                overrides = parse_overrides(
-                    rec.plan_overrides, source=f"{rec.code} (database)", known_exercise_ids=known
-                )
-                plan = apply_overrides(plan, overrides, known_exercise_ids=known)
+            return with_overrides(
+                self.desk.profiles.get(rec.plan_profile),
+                rec.plan_overrides,
+                source=f"{rec.code} (database)",
+                known_exercise_ids=tuple(self.desk.exercise_domains),
+            )
         except PlanError:
             return None
-        return plan
 
     def plan_facts(self, rec: ParticipantRecord) -> PlanFacts:
         plan = self.plan_of(rec)

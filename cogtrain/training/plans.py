@@ -715,6 +715,21 @@ def load_overrides(path: Path, known_exercise_ids: Collection[str]) -> PlanOverr
     )
 
 
+def with_overrides(
+    plan: TrainingPlan,
+    raw: Mapping[str, Any] | None,
+    *,
+    source: str,
+    known_exercise_ids: Collection[str],
+) -> TrainingPlan:
+    """``plan`` with a participant's stored overrides checked and merged in (as it is when
+    there are none). Raises :class:`PlanError` when they are bad or do not fit the plan."""
+    if not raw:
+        return plan
+    overrides = parse_overrides(raw, source=source, known_exercise_ids=known_exercise_ids)
+    return apply_overrides(plan, overrides, known_exercise_ids=known_exercise_ids)
+
+
 def apply_overrides(
     plan: TrainingPlan, overrides: PlanOverrides, *, known_exercise_ids: Collection[str]
 ) -> TrainingPlan:

@@ -22,6 +22,7 @@ from cogtrain.training.plans import (
     parse_overrides,
     parse_plan,
     plan_to_dict,
+    with_overrides,
 )
 
 KNOWN = ("symbol_coding", "match_fast", "go_stop", "order_list", "tower_planner")
@@ -404,6 +405,19 @@ def test_overrides_merge_over_the_profile(standard: TrainingPlan) -> None:
     assert plan.profile_id == "std" and plan.source == "P-07 over profiles/std.toml"
     assert plan.training_days == standard.training_days and plan.warm_up == "symbol_coding"
     assert standard.session_minutes == 60  # the profile itself is unchanged
+
+
+def test_with_overrides_checks_and_merges_stored_overrides(standard: TrainingPlan) -> None:
+    assert with_overrides(standard, None, source="P-07", known_exercise_ids=KNOWN) is standard
+    assert with_overrides(standard, {}, source="P-07", known_exercise_ids=KNOWN) is standard
+    plan = with_overrides(
+        standard, {"session_minutes": 45}, source="P-07", known_exercise_ids=KNOWN
+    )
+    assert plan.session_minutes == 45 and plan.source == "P-07 over profiles/std.toml"
+    with pytest.raises(PlanError, match="P-07"):
+        with_overrides(
+            standard, {"session_minutes": "long"}, source="P-07", known_exercise_ids=KNOWN
+        )
 
 
 def test_override_days_and_session_count_follow_each_other(standard: TrainingPlan) -> None:
