@@ -27,7 +27,14 @@ from cogtrain.errors import CogtrainError
 from cogtrain.i18n import Msg, _, data, number
 from cogtrain.runtime import theme as th
 from cogtrain.runtime.staff.dates import form_date, short_date
-from cogtrain.runtime.staff.gui import StaffScene, dropdown_value, fit, message_top, notify
+from cogtrain.runtime.staff.gui import (
+    StaffScene,
+    dropdown_value,
+    exercise_label,
+    fit,
+    message_top,
+    notify,
+)
 from cogtrain.runtime.text import draw_paragraph, wrap
 from cogtrain.staff.forms import GOAL_TEXT_MAX, GoalDraft, NoteDraft, RatingDraft
 from cogtrain.staff.goal_scale import GAS_LEVELS, GasLevel, gas_level
@@ -43,14 +50,6 @@ ARCHIVED_BG: th.Color = (239, 238, 233)
 
 
 # -- words for data -----------------------------------------------------------------------
-
-
-def exercise_label(exercise_id: str) -> Msg:
-    """An exercise's title in the active language, as the exercise itself shows it."""
-    try:
-        return _(exercises.get(exercise_id).title)
-    except exercises.UnknownExerciseError:
-        return data(exercise_id)
 
 
 def signed(value: int) -> Msg:

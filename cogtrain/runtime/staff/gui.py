@@ -30,6 +30,7 @@ from pygame_gui.elements import (
     UITextEntryLine,
 )
 
+import exercises
 from cogtrain.errors import CogtrainError
 from cogtrain.i18n import Msg, _, data
 from cogtrain.runtime import theme as th
@@ -458,6 +459,14 @@ def notify(nav, notice: Msg) -> None:  # type: ignore[no-untyped-def]
     if isinstance(top, StaffScene):
         top.notice = notice
         top.messages = []
+
+
+def exercise_label(exercise_id: str) -> Msg:
+    """An exercise's title in the active language, as the exercise itself shows it."""
+    try:
+        return _(exercises.get(exercise_id).title)
+    except exercises.UnknownExerciseError:
+        return data(exercise_id)
 
 
 def dropdown_value(menu: UIDropDownMenu) -> str:

@@ -30,13 +30,12 @@ import pygame
 from babel import dates as babel_dates
 from pygame_gui.elements import UIButton
 
-import exercises
 from cogtrain.i18n import Msg, _, babel_locale, current_language, data, number, weekday_date
 from cogtrain.reports import charts
 from cogtrain.reports.progress_data import NoteFact, ProgressScreenData, WeekCell
 from cogtrain.runtime import theme as th
 from cogtrain.runtime.staff.dates import LOCAL_TZ, long_date, short_date
-from cogtrain.runtime.staff.gui import StaffScene, fit, fit_text, gui_theme
+from cogtrain.runtime.staff.gui import StaffScene, exercise_label, fit, fit_text, gui_theme
 from cogtrain.runtime.text import wrap
 from cogtrain.staff.roles import Action
 from cogtrain.storage.staff_records import ParticipantRecord
@@ -71,14 +70,6 @@ def hours_number(value: float) -> Msg:
     return number(value, decimals=1)
 
 
-def exercise_title(exercise_id: str) -> str:
-    """An exercise's title in the active language (an unknown id as it is)."""
-    try:
-        return str(_(exercises.get(exercise_id).title))
-    except exercises.UnknownExerciseError:
-        return exercise_id
-
-
 def hours_parts(progress: ProgressScreenData) -> list[Msg]:
     """The hours line in pieces: done of target, expected by now, when at this pace."""
     h = progress.hours
@@ -101,7 +92,7 @@ def note_author(note: NoteFact) -> Msg:
     if note.source == "participant":
         if note.exercise_id:
             return _("participant, after {exercise}").format(
-                exercise=data(exercise_title(note.exercise_id))
+                exercise=exercise_label(note.exercise_id)
             )
         return _("participant")
     return data(note.author) if note.author else _("staff")
@@ -611,7 +602,7 @@ class ParticipantScene(StaffScene):
         p = self.progress
         if kind == "levels:exercise":
             curves = p.levels_by_exercise
-            labels = {k: exercise_title(k) for k in curves}
+            labels = {k: str(exercise_label(k)) for k in curves}
             image = charts.level_chart(curves, labels, size, title=False)
         elif kind == "levels:domain":
             image = charts.level_chart(

@@ -23,9 +23,10 @@ from cogtrain.reports import charts
 from cogtrain.runtime import theme as th
 from cogtrain.runtime.app import App
 from cogtrain.runtime.clock import ManualClock
+from cogtrain.runtime.staff.gui import exercise_label
 from cogtrain.runtime.staff.nav import StaffNav
 from cogtrain.runtime.staff.overview import OverviewScene
-from cogtrain.runtime.staff.progress import SEPARATOR, ParticipantScene, exercise_title
+from cogtrain.runtime.staff.progress import SEPARATOR, ParticipantScene
 from cogtrain.staff.desk import StaffDesk, StaffSession
 from cogtrain.staff.forms import GoalDraft, ParticipantDraft, StaffUserDraft
 from cogtrain.staff.roles import Action
@@ -501,7 +502,7 @@ def test_render_the_screen_with_a_rich_history(
     pygame.image.save(app.surface, shots_dir / f"progress_levels_{lang}_{w}x{h}.png")
     joined = "\n".join(seen)
     assert i18n.weekday_date(date(2026, 12, 3)) in joined
-    after = _("participant, after {exercise}").format(exercise=exercise_title("order_list"))
+    after = _("participant, after {exercise}").format(exercise=exercise_label("order_list"))
     assert any(after[:12] in t for t in seen)
     assert any(t.endswith("…") for t in seen)  # the long note is cut, not run over
     for name, go in (
