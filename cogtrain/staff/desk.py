@@ -101,6 +101,15 @@ class Feedback:
 
 
 @dataclass(frozen=True)
+class OverviewEntry:
+    """One line of the clinic overview, with the record and plan it was worked out from."""
+
+    record: ParticipantRecord
+    row: OverviewRow
+    plan: PlanFacts
+
+
+@dataclass(frozen=True)
 class StaffIdentity:
     id: uuid.UUID
     username: str
@@ -886,27 +895,27 @@ class StaffSession:
             self.desk.tz,
         )
 
-    def clinic_overview(self) -> list[OverviewRow]:
-        """Every participant this user may see, with hours, last session and a flag."""
+    def clinic_overview(self) -> list[OverviewEntry]:
+        """Every participant this user may see, with hours, last session and a flag.
+
+        Flagged participants first (``sort_overview``). Each entry keeps the record and
+        the plan it was worked out from, so a screen needs no second read."""
         recs = self.participants()
         days = self.records.session_days_by_participant([r.id for r in recs])
         today = self.desk.today()
-        rows = [
-            overview_row(
-                r.code,
-                r.consultant_name or "",
-                self.plan_facts(r),
-                [
-                    SessionFact(f"{r.id}:{i}", t, ms, None, None)
-                    for i, (t, ms) in enumerate(days[r.id])
-                ],
-                today,
-                self.desk.tz,
-            )
-            for r in recs
+        entries: dict[str, OverviewEntry] = {}
+        for r in recs:
+            plan = self.plan_facts(r)
+            sessions = [
+                SessionFact(f"{r.id}:{i}", t, ms, None, None)
+                for i, (t, ms) in enumerate(days[r.id])
+            ]
+            row = overview_row(r.code, r.consultant_name or "", plan, sessions, today, self.desk.tz)
+            entries[r.code] = OverviewEntry(r, row, plan)
+        self._audit_alone("clinic_overview_view", detail={"participants": len(entries)})
+        return [
+            entries[row.participant_code] for row in sort_overview(e.row for e in entries.values())
         ]
-        self._audit_alone("clinic_overview_view", detail={"participants": len(rows)})
-        return sort_overview(rows)
 
     # -- accounts and the audit log (admins) -----------------------------------------
 

@@ -42,7 +42,6 @@ class OverviewScene(StaffScene):
         self.title = _("Participants")
         self.picked = 0
         self.first = 0
-        self.show_inactive = False
         self.with_consultant = True
         self.rows: list[_Row] = []
         self.headers: tuple[Msg, ...] = ()
@@ -55,12 +54,8 @@ class OverviewScene(StaffScene):
         session = self.nav.session
         assert session is not None
         self.admin = self.nav.is_admin
-        loaded = self.attempt(
-            lambda: session.participants(include_inactive=self.show_inactive or self.admin)
-        )
-        records = loaded or []
-        by_code = {r.code: r for r in records}
         if self.admin:
+            records = self.attempt(lambda: session.participants(include_inactive=True)) or []
             self.headers = (_("Participant code"), _("Work consultant"), _("Status"))
             self.rows = [
                 _Row(
@@ -89,10 +84,8 @@ class OverviewScene(StaffScene):
         )
         overview = self.attempt(session.clinic_overview) or []
         self.rows = []
-        for o in overview:
-            rec = by_code.get(o.participant_code)
-            if rec is None:
-                continue
+        for entry in overview:
+            rec, o = entry.record, entry.row
             self.rows.append(
                 _Row(
                     rec.id,
@@ -105,7 +98,7 @@ class OverviewScene(StaffScene):
                         ),
                         _("{done} / {target}").format(
                             done=number(o.hours_done, decimals=1),
-                            target=number(session.plan_facts(rec).target_hours),
+                            target=number(entry.plan.target_hours),
                         ),
                         short_date(o.last_session_day) if o.last_session_day else _("none yet"),
                         _("{done} / {planned}").format(
