@@ -2,4 +2,5 @@
 
 from cogtrain.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # also keeps export worker processes (spawn) from starting it
+    raise SystemExit(main())

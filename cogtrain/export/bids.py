@@ -42,8 +42,7 @@ audit row; :class:`ExportResult` says who was exported.
 
 from __future__ import annotations
 
-import json
-import math
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -51,24 +50,46 @@ import textwrap
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from cogtrain import __version__
 from cogtrain.errors import CogtrainError
 from cogtrain.export import dictionary as dd
+from cogtrain.export.beh_files import (
+    BlockRef,
+    SessionJob,
+    TrialFilesResult,
+    WorkerFailure,
+    write_in_worker,
+    write_sessions,
+)
 from cogtrain.export.dictionary import Table, TaskInfo
+from cogtrain.export.tsv import (
+    NA,
+    TsvFile,
+    compact_json,
+    escape,
+    fmt,
+    fmt_float,
+    fsync_dir,
+    sync_tree,
+    write_json,
+    write_text,
+)
 from cogtrain.storage import export_queries as q
+from cogtrain.storage.engine import sqlite_path
 from cogtrain.training.exercise import ExerciseInfo
 from cogtrain.training.staircase import level_of
 
 if TYPE_CHECKING:
     from cogtrain.storage.store import Store
 
-NA = "n/a"
 BIDS_VERSION = "1.9.0"
 LOCAL_TZ = ZoneInfo("Europe/Oslo")
 """Where the clinics are: "days since the first session" count local days in Oslo."""
@@ -76,7 +97,10 @@ DERIVATIVES = Path("derivatives") / "cogtrain"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """Every zip entry gets this time (the earliest a zip can hold): same data, same bytes."""
 COPY_CHUNK = 1 << 20
-WRITE_BUFFER = 1 << 20
+PARALLEL_MIN_TRIALS = 500_000
+"""From this many trials a SQLite export writes its trial files in worker processes, one
+participant at a time; below it, starting the workers costs more than they save."""
+MAX_WORKERS = 4
 
 
 class ExportError(CogtrainError):
@@ -101,47 +125,6 @@ class ExportResult:
 
 
 # -- formatting ----------------------------------------------------------------------------
-
-
-def fmt(value: Any) -> str:
-    """One TSV cell: ``n/a`` for missing, 1/0 for true/false, numbers in a fixed format
-    (never locale-dependent, never an exponent), text on one line (see :func:`escape`)."""
-    if value is None:
-        return NA
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return fmt_float(value)
-    text = escape(str(value))
-    return text if text else NA
-
-
-def fmt_float(x: float, places: int = 6) -> str:
-    """``x`` rounded to ``places`` decimals, trailing zeros dropped: 812.345, 3, 0.25.
-
-    Python's shortest ``repr`` would switch to exponents (1e-07) and show binary noise
-    of sums (0.30000000000000004); six decimals is a microsecond in ms and in seconds."""
-    if not math.isfinite(x):
-        return NA
-    text = f"{x:.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def escape(text: str) -> str:
-    """Free text on one TSV line: backslash, tab, CR and LF written as \\\\ \\t \\r \\n."""
-    if not any(c in text for c in "\\\t\r\n"):
-        return text
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
-
-
-def compact_json(value: Any) -> str:
-    """JSON on one line with sorted keys, so the same record always gives the same text
-    (JSON escapes tabs and line breaks itself)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _ids(values: Iterable[str] | None) -> str:
@@ -186,65 +169,6 @@ def label(prefix: str, number: int, count: int, min_width: int) -> str:
 
 
 # -- files ---------------------------------------------------------------------------------
-
-
-class _TsvFile:
-    """A TSV file written line by line: UTF-8, LF, header first; synced on close."""
-
-    def __init__(self, path: Path, table: Table) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self.n_columns = len(table.columns)
-        self._fh: IO[str] = path.open("w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER)
-        self._fh.write("\t".join(table.names) + "\n")
-
-    def row(self, cells: Sequence[str]) -> None:
-        assert len(cells) == self.n_columns, (self.path, cells)
-        self._fh.write("\t".join(cells) + "\n")
-
-    def lines(self, lines: list[str]) -> None:
-        """Many finished lines (each with its LF) in one write."""
-        self._fh.write("".join(lines))
-
-    def close(self) -> None:
-        if not self._fh.closed:
-            self._fh.flush()
-            os.fsync(self._fh.fileno())
-            self._fh.close()
-
-    def __enter__(self) -> _TsvFile:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _write_json(path: Path, value: Any) -> None:
-    _write_text(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make a folder's entries durable (POSIX; Windows has no directory handles)."""
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(root: Path) -> None:
-    for folder, _dirs, _files in os.walk(root, topdown=False):
-        _fsync_dir(Path(folder))
 
 
 def _files_in_order(root: Path) -> list[Path]:
@@ -309,6 +233,7 @@ def export_dataset(
     key_file: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     exercise_info: Iterable[ExerciseInfo] | None = None,
+    workers: int | None = None,
 ) -> ExportResult:
     """Write the de-identified BIDS dataset to ``out`` (a folder, or a ``.zip`` file).
 
@@ -317,6 +242,9 @@ def export_dataset(
     it exists). ``progress(done, total)`` is called as trials are written.
     ``exercise_info``: the exercise registry (default: ``exercises.EXERCISES``), for the
     task descriptions and the spec fields given their own columns.
+    ``workers``: processes writing trial files (default: one per core, up to
+    :data:`MAX_WORKERS`, for a SQLite clinic of :data:`PARALLEL_MIN_TRIALS` or more;
+    otherwise none). The files are byte-identical whatever the number.
     """
     out = Path(out)
     as_zip = out.suffix.lower() == ".zip"
@@ -335,8 +263,9 @@ def export_dataset(
     try:
         with q.snapshot(store) as conn:
             writer = _DatasetWriter(conn, tmp_dir, tasks, flags, progress)
-            facts = writer.write(participant_codes)
-        _fsync_tree(tmp_dir)
+            facts = writer.write(participant_codes, workers)
+        if not as_zip:  # a zip is synced as one file; its source folder is thrown away
+            sync_tree(tmp_dir)
         if key_file is not None:
             tmp_key = _tmp_beside(key_file, tmp_files)
             _write_key(tmp_key, facts)
@@ -349,7 +278,7 @@ def export_dataset(
             shutil.rmtree(tmp_dir, ignore_errors=True)
         else:
             _publish_dir(tmp_dir, out)
-        _fsync_dir(out.parent)
+        fsync_dir(out.parent)
     except BaseException as exc:
         shutil.rmtree(tmp_dir, ignore_errors=True)
         for path in tmp_files + published:
@@ -467,6 +396,75 @@ class _Facts:
             self.tasks = set()
 
 
+class _TrialFiles:
+    """Runs the trial-file jobs, in this process or in worker processes.
+
+    With workers, each participant's jobs go to the pool as they are read, with at most
+    two per worker waiting (memory stays flat), and ``done`` is called as each finishes.
+    The result does not depend on the order they finish in: each file is written whole
+    by one worker, and counts and error kinds are sums and unions. On any error (or a
+    cancel raised from the progress callback) the pool is shut down before the caller
+    removes the half-written folder, so no worker writes into it afterwards."""
+
+    def __init__(self, conn: Any, n_workers: int, done: Callable[[TrialFilesResult], None]) -> None:
+        self.conn = conn
+        self.n_workers = n_workers
+        self.done = done
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: list[Future[TrialFilesResult]] = []
+        self.reader: q.TrialReader | None = None
+        self.parts: dict[str, Any] = {}
+        if n_workers:
+            path = sqlite_path(conn.engine.url)
+            assert path is not None
+            self.db_path = str(path)
+            self.max_rowid = q.max_trial_rowid(conn) or 0
+            self.pool = ProcessPoolExecutor(
+                max_workers=n_workers, mp_context=multiprocessing.get_context("spawn")
+            )
+        else:
+            self.reader = q.TrialReader.in_snapshot(conn)
+
+    def write(self, jobs: list[SessionJob], tasks: dict[str, TaskInfo]) -> None:
+        if self.pool is None:  # one session at a time, so progress moves per session
+            assert self.reader is not None
+            for job in jobs:
+                self.done(write_sessions(self.reader, [job], tasks, self.parts))
+            return
+        self.pending.append(
+            self.pool.submit(write_in_worker, self.db_path, self.max_rowid, jobs, tasks)
+        )
+        if len(self.pending) >= 2 * self.n_workers:
+            self._collect(FIRST_COMPLETED)
+
+    def _collect(self, how: str) -> None:
+        finished, _ = wait(self.pending, return_when=how)
+        self.pending = [f for f in self.pending if f not in finished]
+        for future in finished:
+            try:
+                result = future.result()
+            except WorkerFailure as exc:
+                raise ExportError(exc.message, hint=exc.hint) from None
+            except BrokenProcessPool as exc:
+                raise ExportError(
+                    "A process writing the trial files stopped unexpectedly.",
+                    hint="Check that the computer has enough free memory and disk, then "
+                    "export again. Nothing was left at the destination.",
+                ) from exc
+            self.done(result)
+
+    def __enter__(self) -> _TrialFiles:
+        return self
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        try:
+            if exc_type is None and self.pending:
+                self._collect(ALL_COMPLETED)
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 class _DatasetWriter:
     """Writes one dataset from one read snapshot; see the module docstring for layout."""
 
@@ -485,7 +483,6 @@ class _DatasetWriter:
         self.flags = flags
         self.progress = progress
         self.error_kinds: dict[str, set[str]] = {}
-        self.trial_parts: dict[str, _TrialParts] = {}
         self.labels: dict[str, str] = {}
         self.done = 0
         self.total = 0
@@ -532,24 +529,32 @@ class _DatasetWriter:
             for i, r in enumerate(rows, start=1)
         ]
 
-    def write(self, codes: Sequence[str] | None) -> _Facts:
+    def write(self, codes: Sequence[str] | None, workers: int | None) -> _Facts:
         subjects = self._select(codes)
         facts = _Facts(subjects)
         self.total = sum(s.n_trials for s in subjects)
         self._tick(0)
         with_trials = [s for s in subjects if s.n_trials]
-        _write_json(self.root / "dataset_description.json", self._description())
+        write_json(self.root / "dataset_description.json", self._description())
         self._participants(with_trials)
-        for s in with_trials:
-            self._subject(s, facts)
+
+        def done(result: TrialFilesResult) -> None:
+            facts.n_trials += result.n_trials
+            for exercise_id, kinds in result.error_kinds.items():
+                self.error_kinds.setdefault(exercise_id, set()).update(kinds)
+            self._tick(facts.n_trials)
+
+        with _TrialFiles(self.conn, self._worker_count(workers), done) as trial_files:
+            for s in with_trials:
+                self._subject(s, facts, trial_files)
         for exercise_id in sorted(self.error_kinds):
             task = self._task(exercise_id)
             table = dd.beh_table(task, self.error_kinds[exercise_id])
-            _write_json(self.root / f"task-{task.label}_beh.json", table.sidecar())
+            write_json(self.root / f"task-{task.label}_beh.json", table.sidecar())
             assert facts.tasks is not None
             facts.tasks.add(task.label)
         self._derivatives(subjects)
-        _write_text(self.root / "README", self._readme(facts))
+        write_text(self.root / "README", self._readme(facts))
         self._tick(self.total)
         return facts
 
@@ -574,8 +579,8 @@ class _DatasetWriter:
 
     def _participants(self, subjects: list[_Subject]) -> None:
         table = dd.participants_table(include_dates=self.flags.dates)
-        _write_json(self.root / "participants.json", table.sidecar())
-        with _TsvFile(self.root / "participants.tsv", table) as tsv:
+        write_json(self.root / "participants.json", table.sidecar())
+        with TsvFile(self.root / "participants.tsv", table) as tsv:
             for s in subjects:
                 r = s.row
                 cells = [
@@ -610,18 +615,49 @@ class _DatasetWriter:
             )
         return task
 
-    def _subject(self, s: _Subject, facts: _Facts) -> None:
+    def _worker_count(self, asked: int | None) -> int:
+        """Worker processes for the trial files: only for a SQLite file (the workers read
+        it through their own connections) and, unless asked, only for a large clinic."""
+        if self.conn.dialect.name != "sqlite" or sqlite_path(self.conn.engine.url) is None:
+            return 0
+        if asked is None:
+            if self.total < PARALLEL_MIN_TRIALS:
+                return 0
+            asked = min(os.cpu_count() or 1, MAX_WORKERS)
+        return asked if asked > 1 else 0
+
+    def _subject(self, s: _Subject, facts: _Facts, trial_files: _TrialFiles) -> None:
         sub_dir = self.root / s.label
         sessions = list(q.sessions(self.conn, s.id))
+        blocks: dict[uuid.UUID, list[BlockRef]] = {}
+        for b in q.blocks(self.conn, s.id):
+            self._task(b.exercise_id)
+            blocks.setdefault(b.session_id, []).append(
+                BlockRef(b.block_id, b.exercise_id, b.block_index, b.is_practice)
+            )
+        jobs: list[SessionJob] = []
         table = dd.sessions_table(include_dates=self.flags.dates)
-        _write_json(sub_dir / f"{s.label}_sessions.json", table.sidecar())
-        with _TsvFile(sub_dir / f"{s.label}_sessions.tsv", table) as tsv:
+        write_json(sub_dir / f"{s.label}_sessions.json", table.sidecar())
+        with TsvFile(sub_dir / f"{s.label}_sessions.tsv", table) as tsv:
             for n, ses in enumerate(sessions, start=1):
                 ses_label = label("ses", n, len(sessions), 2)
                 tsv.row(self._session_cells(ses, ses_label, s.first_day))
                 facts.n_sessions += 1
                 if ses.n_trials:
-                    self._session_trials(s, ses, ses_label, facts)
+                    in_file_order = sorted(
+                        blocks.get(ses.id, ()), key=lambda b: (b.exercise_id, b.block_index)
+                    )
+                    jobs.append(
+                        SessionJob(
+                            sub_dir / ses_label / "beh",
+                            f"{s.label}_{ses_label}",
+                            ses.started_at,
+                            tuple(in_file_order),
+                        )
+                    )
+        if jobs:
+            used = {b.exercise_id for refs in blocks.values() for b in refs}
+            trial_files.write(jobs, {x: self.tasks[x] for x in sorted(used)})
 
     def _session_cells(
         self, ses: q.SessionExportRow, ses_label: str, first: date | None
@@ -645,62 +681,11 @@ class _DatasetWriter:
         ]
         return cells
 
-    def _session_trials(
-        self, s: _Subject, ses: q.SessionExportRow, ses_label: str, facts: _Facts
-    ) -> None:
-        beh_dir = self.root / s.label / ses_label / "beh"
-        current: str | None = None
-        tsv: _TsvFile | None = None
-        kinds: set[str] = set()
-        parts = _TrialParts((), ())
-        lines: list[str] = []
-        start = ses.started_at
-        start_naive = start.astimezone(UTC).replace(tzinfo=None)
-        n = 0
-        try:
-            for t in q.trial_tuples(self.conn, ses.id):
-                if t[0] != current:
-                    if tsv is not None:
-                        tsv.lines(lines)
-                        lines.clear()
-                        tsv.close()
-                    current = t[0]
-                    task = self._task(current)
-                    kinds = self.error_kinds.setdefault(current, set())
-                    parts = self._parts(current, task)
-                    name = f"{s.label}_{ses_label}_task-{task.label}_beh.tsv"
-                    tsv = _TsvFile(beh_dir / name, dd.beh_table(task, ()))
-                assert tsv is not None
-                if t[8]:
-                    kinds.add(t[8])
-                lines.append(_trial_cells(t, start, start_naive, parts))
-                n += 1
-                if len(lines) >= LINES_PER_WRITE:
-                    tsv.lines(lines)
-                    lines.clear()
-            if tsv is not None:
-                tsv.lines(lines)
-        finally:
-            facts.n_trials += n
-            if tsv is not None:
-                tsv.close()
-        self._tick(facts.n_trials)
-
-    def _parts(self, exercise_id: str, task: TaskInfo) -> _TrialParts:
-        parts = self.trial_parts.get(exercise_id)
-        if parts is None:
-            parts = _TrialParts(
-                tuple(f.key for f in task.spec_fields),
-                tuple(f.key for f in task.response_fields),
-            )
-            self.trial_parts[exercise_id] = parts
-        return parts
-
     # -- tidy tables ---------------------------------------------------------------------
 
     def _derivatives(self, subjects: list[_Subject]) -> None:
         root = self.root / DERIVATIVES
-        _write_json(
+        write_json(
             root / "dataset_description.json",
             {
                 "Name": "cogtrain: blocks, levels, goal ratings and assessments",
@@ -751,8 +736,8 @@ class _DatasetWriter:
         subjects: list[_Subject],
         rows: Callable[[_Subject], Iterable[list[str]]],
     ) -> None:
-        _write_json(root / f"{stem}.json", table.sidecar())
-        with _TsvFile(root / f"{stem}.tsv", table) as tsv:
+        write_json(root / f"{stem}.json", table.sidecar())
+        with TsvFile(root / f"{stem}.tsv", table) as tsv:
             for s in subjects:
                 for cells in rows(s):
                     tsv.row(cells)
@@ -943,105 +928,3 @@ De-identification
 -----------------
 {privacy}
 """
-
-
-CACHE_SIZE = 8192
-"""Distinct JSON texts (and numbers) kept formatted at a time; the caches are emptied
-when full, so memory stays flat whatever the data."""
-LINES_PER_WRITE = 4096
-
-
-class _TrialParts:
-    """The cells of a trial line that come from its JSON columns, for one exercise,
-    cached by the stored text: the trials of an exercise share a handful of responses
-    (and often specs), and decoding and re-encoding JSON is the dearest part of a line."""
-
-    __slots__ = ("answer_keys", "responses", "spec_keys", "specs")
-
-    def __init__(self, spec_keys: tuple[str, ...], answer_keys: tuple[str, ...]) -> None:
-        self.spec_keys = spec_keys
-        self.answer_keys = answer_keys
-        self.specs: dict[str, tuple[str, str]] = {}
-        self.responses: dict[str, tuple[str, str, str]] = {}
-
-    def spec(self, raw: Any) -> tuple[str, str]:
-        """(the flat spec cells, each after a tab; spec_json) of a stored spec."""
-        spec = _json_dict(raw)
-        flat = "".join(["\t" + _plain(spec.get(key)) for key in self.spec_keys])
-        value = (flat, compact_json(spec))
-        if isinstance(raw, str):
-            if len(self.specs) >= CACHE_SIZE:
-                self.specs.clear()
-            self.specs[raw] = value
-        return value
-
-    def response(self, raw: Any) -> tuple[str, str, str]:
-        """(timed_out; the flat answer cells, each after a tab; response_json)."""
-        response = _json_dict(raw)
-        answer = response.get("answer")
-        if isinstance(answer, dict):
-            flat = "".join(["\t" + _plain(answer.get(key)) for key in self.answer_keys])
-        else:
-            flat = "\t" + NA
-            flat = flat * len(self.answer_keys)
-        value = (fmt(response.get("timed_out")), flat, compact_json(response))
-        if isinstance(raw, str):
-            if len(self.responses) >= CACHE_SIZE:
-                self.responses.clear()
-            self.responses[raw] = value
-        return value
-
-
-def _json_dict(raw: Any) -> dict[str, Any]:
-    """A stored JSON column as the dict the export reads ({} for anything else)."""
-    value = json.loads(raw) if isinstance(raw, (str, bytes)) else raw
-    return value if isinstance(value, dict) else {}
-
-
-_FLOATS: dict[float, str] = {}
-
-
-def _num(x: Any) -> str:
-    """:func:`fmt` of a number column, cached for floats (staircase values and times repeat)."""
-    if type(x) is not float:
-        return fmt(x)
-    text = _FLOATS.get(x)
-    if text is None:
-        text = fmt_float(x)
-        if len(_FLOATS) >= CACHE_SIZE:
-            _FLOATS.clear()
-        _FLOATS[x] = text
-    return text
-
-
-def _since(value: Any, start: datetime, start_naive: datetime) -> str:
-    """:func:`_seconds` of a trial time: stored UTC text from SQLite, or a datetime."""
-    if isinstance(value, str):
-        return fmt_float((datetime.fromisoformat(value) - start_naive).total_seconds())
-    return _seconds(value, start)
-
-
-def _trial_cells(
-    t: tuple[Any, ...], session_start: datetime, start_naive: datetime, parts: _TrialParts
-) -> str:
-    """One trial line of a beh file (with its LF), from a :func:`q.trial_tuples` row;
-    ``start_naive`` is ``session_start`` as a naive UTC time (for the stored text)."""
-    (_, block_index, practice, idx, level, spec, response, correct, error_kind) = t[:9]
-    rt_ms, onset_at, response_at, before, after = t[9:]
-    spec_flat, spec_json = parts.specs.get(spec) or parts.spec(spec)
-    timed_out, answer_flat, response_json = parts.responses.get(response) or parts.response(
-        response
-    )
-    return (
-        f"{block_index}\t{'1' if practice else '0'}\t{level}\t{idx}\t{'1' if correct else '0'}"
-        f"\t{fmt(error_kind)}\t{_num(rt_ms)}\t{timed_out}\t{_num(before)}\t{_num(after)}"
-        f"\t{_since(onset_at, session_start, start_naive)}"
-        f"\t{_since(response_at, session_start, start_naive)}"
-        f"{spec_flat}{answer_flat}\t{spec_json}\t{response_json}\n"
-    )
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, (dict, list, tuple)):
-        return NA
-    return fmt(value)

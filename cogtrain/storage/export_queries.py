@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, Select, func, insert, select
+from sqlalchemy import Connection, Select, func, insert, make_url, select
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from cogtrain.storage.engine import translate_db_error
@@ -89,26 +90,6 @@ class SessionExportRow:
 
 
 @dataclass(frozen=True, slots=True)
-class TrialExportRow:
-    """One trial with the block facts the per-trial file repeats on every row."""
-
-    exercise_id: str
-    block_index: int
-    is_practice: bool
-    idx: int
-    level: int
-    spec: dict[str, Any]
-    response: dict[str, Any]
-    correct: bool
-    error_kind: str | None
-    rt_ms: float | None
-    onset_at: datetime
-    response_at: datetime
-    staircase_before: float
-    staircase_after: float
-
-
-@dataclass(frozen=True, slots=True)
 class BlockExportRow:
     session_id: uuid.UUID
     session_started_at: datetime
@@ -130,6 +111,7 @@ class BlockExportRow:
     instruction_ms: float
     strategies: list[str] | None
     transfer_note: str | None
+    block_id: uuid.UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,110 +328,130 @@ def _block_numbers(session_filter: Any) -> Any:
     )
 
 
-def trials(conn: Connection, session_id: uuid.UUID) -> Iterator[TrialExportRow]:
-    """The session's trials grouped by exercise (one output file each), then in block
-    order and trial order, so each file is written front to back in one go."""
-    numbers = _block_numbers(Block.session_id == session_id)
-    stmt = (
-        select(
-            Block.exercise_id,
-            numbers.c.block_index,
-            Block.is_practice,
-            Trial.idx,
-            Trial.level,
-            Trial.spec,
-            Trial.response,
-            Trial.correct,
-            Trial.error_kind,
-            Trial.rt_ms,
-            Trial.onset_at,
-            Trial.response_at,
-            Trial.staircase_before,
-            Trial.staircase_after,
-        )
-        .join(Block, Block.id == Trial.block_id)
-        .join(numbers, numbers.c.block_id == Block.id)
-        .where(Block.session_id == session_id)
-        .order_by(Block.exercise_id, numbers.c.block_index, Trial.idx, Trial.id)
-    )
-    return _stream(
-        conn,
-        stmt,
-        lambda r: TrialExportRow(
-            r[0],
-            int(r[1]),
-            bool(r[2]),
-            r[3],
-            r[4],
-            r[5] if isinstance(r[5], dict) else {},
-            r[6] if isinstance(r[6], dict) else {},
-            bool(r[7]),
-            r[8],
-            r[9],
-            r[10],
-            r[11],
-            r[12],
-            r[13],
-        ),
-    )
-
-
-_TRIAL_SQL = (
-    "SELECT block.exercise_id, anon_1.block_index, block.is_practice, trial.idx, trial.level, "
-    "trial.spec, trial.response, trial.correct, trial.error_kind, trial.rt_ms, trial.onset_at, "
-    "trial.response_at, trial.staircase_before, trial.staircase_after "
-    "FROM trial JOIN block ON block.id = trial.block_id JOIN (SELECT block.id AS block_id, "
-    "row_number() OVER (PARTITION BY block.session_id ORDER BY block.started_at, block.id) "
-    "AS block_index FROM block WHERE block.session_id = ?) AS anon_1 "
-    "ON anon_1.block_id = block.id WHERE block.session_id = ? "
-    "ORDER BY block.exercise_id, anon_1.block_index, trial.idx, trial.id"
+TRIAL_COLUMNS = (
+    "idx",
+    "level",
+    "spec",
+    "response",
+    "correct",
+    "error_kind",
+    "rt_ms",
+    "onset_at",
+    "response_at",
+    "staircase_before",
+    "staircase_after",
 )
-"""What SQLAlchemy compiles :func:`trials` to on SQLite, sent straight to the driver."""
+"""The fields of a :class:`TrialReader` row, in order."""
+
+_BLOCK_TRIALS_SQL = (
+    f"SELECT {', '.join(TRIAL_COLUMNS)} FROM trial WHERE block_id = ? AND rowid <= ? ORDER BY idx"
+)
+_NO_BOUND = 2**63 - 1
 
 
-def trial_tuples(conn: Connection, session_id: uuid.UUID) -> Iterator[tuple[Any, ...]]:
-    """The rows of :func:`trials` as plain tuples in the same order and field order, fast.
+def max_trial_rowid(conn: Connection) -> int | None:
+    """The newest trial's row number in this snapshot (SQLite only; None elsewhere).
 
-    On SQLite they come straight from the driver's cursor (same connection, so the same
-    snapshot), undecoded: spec and response are the stored JSON text, the times are the
-    stored UTC text (``YYYY-MM-DD HH:MM:SS.ffffff``), booleans are 0/1. Decoding a
-    million JSON columns and timestamps through SQLAlchemy's type processors is most of
-    an export's time; the writer decodes only what it needs, and only once per distinct
-    text. Other databases get :func:`trials`' values in the same layout (JSON as text)."""
+    Trials are only ever appended (never changed or deleted) and SQLite numbers rows in
+    commit order, so "every trial with a row number up to this one" is exactly the
+    snapshot's trials, read from any later connection: that lets export workers in other
+    processes read the trials the snapshot sees and no later one."""
     if conn.dialect.name != "sqlite":
-        for t in trials(conn, session_id):
-            yield (
-                t.exercise_id,
-                t.block_index,
-                t.is_practice,
-                t.idx,
-                t.level,
-                json.dumps(t.spec),
-                json.dumps(t.response),
-                t.correct,
-                t.error_kind,
-                t.rt_ms,
-                t.onset_at,
-                t.response_at,
-                t.staircase_before,
-                t.staircase_after,
-            )
-        return
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    params = (session_id.hex, session_id.hex)
+        return None
     try:
-        cur = driver.cursor()
+        value = conn.exec_driver_sql("SELECT max(rowid) FROM trial").scalar()
+    except SQLAlchemyError as exc:
+        raise translate_db_error(exc, conn.engine.url) from exc
+    return int(value) if value is not None else 0
+
+
+class TrialReader:
+    """One block's trials at a time, in trial order, as plain tuples (:data:`TRIAL_COLUMNS`).
+
+    This is the export's hot path (millions of rows). On SQLite the rows come straight
+    from the driver's cursor, undecoded: spec and response are the stored JSON text, the
+    times the stored UTC text (``YYYY-MM-DD HH:MM:SS.ffffff``), booleans 0/1; the writer
+    decodes only what it needs, once per distinct text. Other databases go through
+    SQLAlchemy and give JSON as sorted-key text and aware datetimes.
+
+    Make one with :meth:`in_snapshot` (the export's own read transaction) or
+    :meth:`sqlite_file` (an export worker in another process, bounded by
+    :func:`max_trial_rowid`)."""
+
+    def __init__(
+        self,
+        *,
+        driver: sqlite3.Connection | None,
+        conn: Connection | None,
+        max_rowid: int | None,
+        url: URL,
+        owns_driver: bool = False,
+    ) -> None:
+        self._driver = driver
+        self._conn = conn
+        self._bound = _NO_BOUND if max_rowid is None else max_rowid
+        self._url = url
+        self._owns_driver = owns_driver
+
+    @classmethod
+    def in_snapshot(cls, conn: Connection) -> TrialReader:
+        if conn.dialect.name == "sqlite":
+            driver = conn.connection.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            return cls(driver=driver, conn=None, max_rowid=None, url=conn.engine.url)
+        return cls(driver=None, conn=conn, max_rowid=None, url=conn.engine.url)
+
+    @classmethod
+    def sqlite_file(cls, path: str, max_rowid: int) -> TrialReader:
+        """A reader on its own read-only connection to the SQLite file at ``path``, seeing
+        the trials up to ``max_rowid`` (see :func:`max_trial_rowid`)."""
+        url = make_url(f"sqlite:///{path}")
         try:
-            cur.arraysize = YIELD_PER
-            cur.execute(_TRIAL_SQL, params)
-            while rows := cur.fetchmany():
-                yield from rows
-        finally:
-            cur.close()
-    except sqlite3.Error as exc:
-        wrapped = DBAPIError.instance(_TRIAL_SQL, params, exc, sqlite3.Error)
-        raise translate_db_error(wrapped, conn.engine.url) from exc
+            driver = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        except sqlite3.Error as exc:
+            wrapped = DBAPIError.instance("connect", (), exc, sqlite3.Error)
+            raise translate_db_error(wrapped, url) from exc
+        return cls(driver=driver, conn=None, max_rowid=max_rowid, url=url, owns_driver=True)
+
+    def block(self, block_id: uuid.UUID) -> Iterator[tuple[Any, ...]]:
+        """The trials of one block, in trial order."""
+        if self._driver is None:
+            yield from self._generic(block_id)
+            return
+        params = (block_id.hex, self._bound)
+        try:
+            cur = self._driver.cursor()
+            try:
+                cur.arraysize = YIELD_PER
+                cur.execute(_BLOCK_TRIALS_SQL, params)
+                while rows := cur.fetchmany():
+                    yield from rows
+            finally:
+                cur.close()
+        except sqlite3.Error as exc:
+            wrapped = DBAPIError.instance(_BLOCK_TRIALS_SQL, params, exc, sqlite3.Error)
+            raise translate_db_error(wrapped, self._url) from exc
+
+    def _generic(self, block_id: uuid.UUID) -> Iterator[tuple[Any, ...]]:
+        assert self._conn is not None
+        stmt = (
+            select(*(getattr(Trial, name) for name in TRIAL_COLUMNS))
+            .where(Trial.block_id == block_id)
+            .order_by(Trial.idx)
+        )
+        for r in _stream(self._conn, stmt, tuple):
+            yield (r[0], r[1], _json_text(r[2]), _json_text(r[3]), bool(r[4]), *r[5:])
+
+    def close(self) -> None:
+        if self._owns_driver and self._driver is not None:
+            self._driver.close()
+            self._driver = None
+
+
+def _json_text(value: Any) -> str:
+    """A decoded JSON column as text the writer's caches can key on (sorted keys, so the
+    same value always gives the same text whatever the database)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def blocks(conn: Connection, participant_id: uuid.UUID) -> Iterator[BlockExportRow]:
@@ -478,6 +480,7 @@ def blocks(conn: Connection, participant_id: uuid.UUID) -> Iterator[BlockExportR
             Block.instruction_ms,
             Block.strategies,
             Block.transfer_note,
+            Block.id,
         )
         .join(TrainingSession, TrainingSession.id == Block.session_id)
         .join(numbers, numbers.c.block_id == Block.id)
@@ -508,6 +511,7 @@ def blocks(conn: Connection, participant_id: uuid.UUID) -> Iterator[BlockExportR
             float(r[17] or 0.0),
             list(r[18]) if r[18] else None,
             r[19],
+            r[20],
         ),
     )
 

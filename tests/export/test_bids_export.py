@@ -17,10 +17,9 @@ import numpy as np
 import pytest
 
 import exercises
-from cogtrain.export import ExportError, export_dataset
-from cogtrain.export import bids as bids_mod
-from cogtrain.export.bids import escape, fmt, fmt_float
+from cogtrain.export import ExportError, beh_files, export_dataset
 from cogtrain.export.dictionary import task_label
+from cogtrain.export.tsv import escape, fmt, fmt_float
 from cogtrain.storage.staff_records import AuditEntry, GoalFields, ScoreFields
 from cogtrain.storage.store import Store
 from cogtrain.training.block import TrialRecord
@@ -431,7 +430,7 @@ def test_free_text_and_dates_appear_only_when_asked_for(
 def test_a_failure_mid_export_leaves_nothing(
     store: Store, clinic: Clinic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
-    real = bids_mod._trial_cells
+    real = beh_files._since
     calls = {"n": 0}
 
     def failing(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
@@ -440,7 +439,7 @@ def test_a_failure_mid_export_leaves_nothing(
             raise OSError(28, "No space left on device")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(bids_mod, "_trial_cells", failing)
+    monkeypatch.setattr(beh_files, "_since", failing)
     key = tmp_path / "key.tsv"
     with pytest.raises(ExportError) as err:
         export_dataset(store, tmp_path / name, key_file=key)
@@ -515,15 +514,19 @@ def test_progress_counts_up_to_the_total(store: Store, clinic: Clinic, tmp_path:
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
+@pytest.mark.parametrize("workers", [0, 2])
 def test_trials_logged_during_an_export_are_not_half_in_it(
-    store: Store, clinic: Clinic, tmp_path: Path
+    store: Store, clinic: Clinic, tmp_path: Path, workers: int
 ) -> None:
-    """One read snapshot: a trial committed mid-export is in no file and no count."""
+    """One read snapshot: a trial committed mid-export is in no file and no count, also
+    when worker processes read the trials through their own connections."""
     sid = store.sessions_of(store.participants()[1].id)[0].id
     block = store.blocks_of_session(sid)[1].id
+    logged = []
 
     def log_new(done: int, total: int) -> None:
-        if done == 15:
+        if done and not logged:
+            logged.append(done)
             rules = exercises.get("go_stop").rules
             spec = rules.new_trial(1, np.random.default_rng(5))
             resp = rules.correct_response(spec)
@@ -534,8 +537,8 @@ def test_trials_logged_during_an_export_are_not_half_in_it(
                 ),
             )
 
-    result = export_dataset(store, tmp_path / "export", progress=log_new)
-    assert result.n_trials == 60
+    result = export_dataset(store, tmp_path / "export", progress=log_new, workers=workers)
+    assert logged and result.n_trials == 60
     rows = sum(len(read_tsv(p)[1]) for p in (tmp_path / "export").rglob("*_beh.tsv"))
     assert rows == 60
     assert sum(len(store.trials_of_block(b.id)) for b in store.blocks_of_session(sid)) == 16
@@ -563,6 +566,28 @@ def test_the_same_database_gives_the_same_bytes(
         assert [i.filename for i in infos] == sorted(i.filename for i in infos)
         unzipped = {i.filename.removeprefix("export/"): zf.read(i) for i in infos}
     assert unzipped == files_of(tmp_path / "a0" / "export")
+
+
+def test_worker_processes_write_the_same_bytes(
+    store: Store, clinic: Clinic, tmp_path: Path
+) -> None:
+    """A large SQLite clinic's trial files are written by worker processes, each reading
+    through its own connection; the dataset must not change by a byte."""
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    serial.mkdir()
+    parallel.mkdir()
+    export_dataset(store, serial / "export", workers=0)
+    result = export_dataset(store, parallel / "export", workers=3)
+    assert result.n_trials == 60
+    assert files_of(parallel / "export") == files_of(serial / "export")
+    assert sum(1 for name in files_of(serial / "export") if name.endswith("_beh.tsv")) > 4
+
+
+def test_a_worker_that_cannot_read_says_why(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.sqlite3"
+    with pytest.raises(beh_files.WorkerFailure) as err:
+        beh_files.write_in_worker(str(missing), 10, [], {})
+    assert str(missing) in err.value.message and err.value.hint
 
 
 # -- the official validator ---------------------------------------------------------------

@@ -1,0 +1,259 @@
+"""The trial files of the export: one ``_beh.tsv`` per participant, session and task.
+
+They are nearly all of an export's bytes and time, so this module is the hot path, and
+it is written so that it can run in another process: a :class:`SessionJob` names
+everything one session's files need (where they go, when the session started, its
+blocks in file order) as plain picklable data, and :func:`write_sessions` turns jobs
+into files reading trials from a :class:`~cogtrain.storage.export_queries.TrialReader`.
+The parent export (:mod:`cogtrain.export.bids`) runs it in-process, or, for a large
+SQLite clinic, hands each participant to a worker process (:func:`write_in_worker`),
+which reads the same snapshot through its own connection (see
+:func:`~cogtrain.storage.export_queries.max_trial_rowid`). The bytes are the same
+either way: each file is written whole by one process, in a fixed order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cogtrain.errors import CogtrainError
+from cogtrain.export import dictionary as dd
+from cogtrain.export.dictionary import TaskInfo
+from cogtrain.export.tsv import NA, TsvFile, compact_json, fmt, fmt_float
+from cogtrain.storage.export_queries import TrialReader
+
+CACHE_SIZE = 8192
+"""Distinct JSON texts (and numbers) kept formatted at a time; the caches are emptied
+when full, so memory stays flat whatever the data."""
+LINES_PER_WRITE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class BlockRef:
+    """A block as its trial lines need it."""
+
+    block_id: Any  # uuid.UUID
+    exercise_id: str
+    block_index: int
+    is_practice: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SessionJob:
+    """One session's trial files: ``<beh_dir>/<stem>_task-<t>_beh.tsv`` for each task.
+
+    ``blocks`` are in file order: by exercise, then by place in the session."""
+
+    beh_dir: Path
+    stem: str
+    started_at: datetime
+    blocks: tuple[BlockRef, ...]
+
+
+@dataclass
+class TrialFilesResult:
+    """What the trial files held: trial count, and the error kinds seen per exercise
+    (an exercise with trials is a key even when it had no error kind)."""
+
+    n_trials: int = 0
+    error_kinds: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, other: TrialFilesResult) -> None:
+        self.n_trials += other.n_trials
+        for exercise_id, kinds in other.error_kinds.items():
+            self.error_kinds.setdefault(exercise_id, set()).update(kinds)
+
+
+class WorkerFailure(Exception):
+    """A worker's error carried back to the parent (message, hint) as plain arguments,
+    so that it survives pickling whatever the original exception's constructor."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message, hint)
+        self.message = message
+        self.hint = hint
+
+
+def write_sessions(
+    reader: TrialReader,
+    jobs: Iterable[SessionJob],
+    tasks: Mapping[str, TaskInfo],
+    parts: dict[str, Any] | None = None,
+) -> TrialFilesResult:
+    """Write the trial files of ``jobs``; ``tasks`` holds every exercise id they use.
+
+    ``parts``: the formatted-JSON caches to use (and fill), when the caller writes one
+    job at a time and wants them kept between calls."""
+    result = TrialFilesResult()
+    if parts is None:
+        parts = {}
+    for job in jobs:
+        _write_session(reader, job, tasks, parts, result)
+    return result
+
+
+def write_in_worker(
+    db_path: str, max_rowid: int, jobs: list[SessionJob], tasks: Mapping[str, TaskInfo]
+) -> TrialFilesResult:
+    """:func:`write_sessions` in a worker process, on its own read-only connection."""
+    try:
+        reader = TrialReader.sqlite_file(db_path, max_rowid)
+        try:
+            return write_sessions(reader, jobs, tasks)
+        finally:
+            reader.close()
+    except CogtrainError as exc:
+        raise WorkerFailure(exc.message, exc.hint) from None
+    except OSError as exc:
+        raise WorkerFailure(
+            f"Writing a trial file failed ({exc.strerror or exc}).",
+            "Check that the disk has free space, then export again.",
+        ) from None
+
+
+def _write_session(
+    reader: TrialReader,
+    job: SessionJob,
+    tasks: Mapping[str, TaskInfo],
+    parts_by_exercise: dict[str, _TrialParts],
+    result: TrialFilesResult,
+) -> None:
+    start = job.started_at
+    start_naive = start.astimezone(UTC).replace(tzinfo=None)
+    current: str | None = None
+    tsv: TsvFile | None = None
+    kinds: set[str] = set()
+    parts: _TrialParts | None = None
+    lines: list[str] = []
+    n = 0
+    try:
+        for b in job.blocks:
+            head = f"{b.block_index}\t{'1' if b.is_practice else '0'}\t"
+            for t in reader.block(b.block_id):
+                if b.exercise_id != current:
+                    if tsv is not None:
+                        tsv.lines(lines)
+                        lines.clear()
+                        tsv.close()
+                    current = b.exercise_id
+                    task = tasks[current]
+                    kinds = result.error_kinds.setdefault(current, set())
+                    parts = parts_by_exercise.get(current)
+                    if parts is None:
+                        parts = _TrialParts(
+                            tuple(f.key for f in task.spec_fields),
+                            tuple(f.key for f in task.response_fields),
+                        )
+                        parts_by_exercise[current] = parts
+                    name = f"{job.stem}_task-{task.label}_beh.tsv"
+                    tsv = TsvFile(job.beh_dir / name, dd.beh_table(task, ()))
+                assert parts is not None and tsv is not None
+                idx, level, spec, response, correct, error_kind, rt_ms = t[:7]
+                onset_at, response_at, before, after = t[7:]
+                if error_kind:
+                    kinds.add(error_kind)
+                spec_flat, spec_json = parts.specs.get(spec) or parts.spec(spec)
+                timed_out, answer_flat, response_json = parts.responses.get(
+                    response
+                ) or parts.response(response)
+                lines.append(
+                    f"{head}{level}\t{idx}\t{'1' if correct else '0'}\t{fmt(error_kind)}"
+                    f"\t{_num(rt_ms)}\t{timed_out}\t{_num(before)}\t{_num(after)}"
+                    f"\t{_since(onset_at, start, start_naive)}"
+                    f"\t{_since(response_at, start, start_naive)}"
+                    f"{spec_flat}{answer_flat}\t{spec_json}\t{response_json}\n"
+                )
+                n += 1
+                if len(lines) >= LINES_PER_WRITE:
+                    tsv.lines(lines)
+                    lines.clear()
+        if tsv is not None:
+            tsv.lines(lines)
+    finally:
+        result.n_trials += n
+        if tsv is not None:
+            tsv.close()
+
+
+class _TrialParts:
+    """The cells of a trial line that come from its JSON columns, for one exercise,
+    cached by the stored text: the trials of an exercise share a handful of responses
+    (and often specs), and decoding and re-encoding JSON is the dearest part of a line."""
+
+    __slots__ = ("answer_keys", "responses", "spec_keys", "specs")
+
+    def __init__(self, spec_keys: tuple[str, ...], answer_keys: tuple[str, ...]) -> None:
+        self.spec_keys = spec_keys
+        self.answer_keys = answer_keys
+        self.specs: dict[str, tuple[str, str]] = {}
+        self.responses: dict[str, tuple[str, str, str]] = {}
+
+    def spec(self, raw: Any) -> tuple[str, str]:
+        """(the flat spec cells, each after a tab; spec_json) of a stored spec."""
+        spec = _json_dict(raw)
+        flat = "".join(["\t" + _plain(spec.get(key)) for key in self.spec_keys])
+        value = (flat, compact_json(spec))
+        if isinstance(raw, str):
+            if len(self.specs) >= CACHE_SIZE:
+                self.specs.clear()
+            self.specs[raw] = value
+        return value
+
+    def response(self, raw: Any) -> tuple[str, str, str]:
+        """(timed_out; the flat answer cells, each after a tab; response_json)."""
+        response = _json_dict(raw)
+        answer = response.get("answer")
+        if isinstance(answer, dict):
+            flat = "".join(["\t" + _plain(answer.get(key)) for key in self.answer_keys])
+        else:
+            flat = "\t" + NA
+            flat = flat * len(self.answer_keys)
+        value = (fmt(response.get("timed_out")), flat, compact_json(response))
+        if isinstance(raw, str):
+            if len(self.responses) >= CACHE_SIZE:
+                self.responses.clear()
+            self.responses[raw] = value
+        return value
+
+
+def _json_dict(raw: Any) -> dict[str, Any]:
+    """A stored JSON column as the dict the export reads ({} for anything else)."""
+    value = json.loads(raw) if isinstance(raw, (str, bytes)) else raw
+    return value if isinstance(value, dict) else {}
+
+
+_FLOATS: dict[float, str] = {}
+
+
+def _num(x: Any) -> str:
+    """:func:`fmt` of a number column, cached for floats (staircase values and times repeat)."""
+    if type(x) is not float:
+        return fmt(x)
+    text = _FLOATS.get(x)
+    if text is None:
+        text = fmt_float(x)
+        if len(_FLOATS) >= CACHE_SIZE:
+            _FLOATS.clear()
+        _FLOATS[x] = text
+    return text
+
+
+def _since(value: Any, start: datetime, start_naive: datetime) -> str:
+    """Seconds from the session's start to a trial time: stored UTC text from SQLite, or
+    an aware datetime from other databases (the same text either way)."""
+    if isinstance(value, str):
+        return fmt_float((datetime.fromisoformat(value) - start_naive).total_seconds())
+    if value is None:
+        return NA
+    return fmt_float((value - start).total_seconds())
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, (dict, list, tuple)):
+        return NA
+    return fmt(value)
