@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -659,14 +660,17 @@ def _html(doc: _Doc) -> str:
     out += [f"<p>{_e(line)}</p>" for line in doc.attendance_lines]
     out.append("</section>")
 
-    # Levels.
+    # Levels: the table first. Its rows may run on to the next page, so page 1 (whose
+    # sections above are the same height for everyone) ends full; the chart, which is
+    # never split, then starts page 2 with its heading instead of leaving page 1 a third
+    # empty.
     out.append(f'<section class="levels"><h2>{_e(doc.levels_heading)}</h2>')
+    if doc.exercise_table is not None:
+        out.append(f"<h3>{_e(doc.exercise_heading)}</h3>{_html_table(doc.exercise_table)}")
     if doc.level_chart is None:
         out.append(f'<p class="muted">{_e(doc.empty_text["sessions"])}</p>')
     else:
         out.append(_html_chart(doc.level_chart))
-    if doc.exercise_table is not None:
-        out.append(f"<h3>{_e(doc.exercise_heading)}</h3>{_html_table(doc.exercise_table)}")
     out.append("</section>")
 
     # Goals.
@@ -884,6 +888,24 @@ class _PdfReport:
                     row.cell(cell)
         self.gap(3)
 
+    def table_height(self, table: _Table) -> float:
+        """A generous estimate of :meth:`table`'s height: each cell's text wrapped at its
+        column width (the headings in the small bold face), plus the cell padding."""
+        total_w = sum(table.widths)
+        pdf = self.pdf
+
+        def row_h(cells: Sequence[str], size: float, bold: bool) -> float:
+            self.font(size, bold=bold)
+            lines = 1
+            for cell, w in zip(cells, table.widths, strict=True):
+                room = max(1.0, self.width * w / total_w - 4.0)
+                lines = max(lines, math.ceil(pdf.get_string_width(cell) / room))
+            return lines * _line_mm(BODY_PT - 0.5) + 3.2
+
+        height = row_h(table.headers, SMALL_PT, True)
+        height += sum(row_h(r, BODY_PT - 0.5, False) for r in table.rows)
+        return height + 3
+
     def pip(self, x: float, y: float, size: float, done: bool) -> None:
         pdf = self.pdf
         if done:
@@ -1030,16 +1052,16 @@ class _PdfReport:
             self.text(text)
 
     def levels(self) -> None:
+        """The table, then the chart: the same order as the HTML (see there why)."""
         doc = self.doc
-        first_h = self.width * CHART_PX[1] / CHART_PX[0] + 12
-        self.h2(doc.levels_heading, then=first_h if doc.level_chart else 10)
+        self.h2(doc.levels_heading, then=30 if doc.exercise_table is not None else 10)
+        if doc.exercise_table is not None:
+            self.h3(doc.exercise_heading, then=30)
+            self.table(doc.exercise_table)
         if doc.level_chart is None:
             self.text(doc.empty_text["sessions"], color=MUTED)
         else:
             self.chart(doc.level_chart)
-        if doc.exercise_table is not None:
-            self.h3(doc.exercise_heading, then=30)
-            self.table(doc.exercise_table)
 
     def goals(self) -> None:
         doc, pdf = self.doc, self.pdf
@@ -1122,7 +1144,10 @@ class _PdfReport:
         doc = self.doc
         if doc.assessment is None:
             return
-        self.h2(doc.assessment_heading, then=30)
+        # A short table and its caption are kept together (on the next page if need be),
+        # so the caption never stands alone on a page of its own.
+        whole = self.table_height(doc.assessment) + _line_mm(SMALL_PT) * 2 + 4
+        self.h2(doc.assessment_heading, then=min(whole, self.pdf.eph / 2))
         self.table(doc.assessment)
         self.text(doc.assessment_caption, SMALL_PT, color=MUTED)
 

@@ -7,6 +7,15 @@ are at the top. An admin sees codes, consultants and status only (admins manage
 accounts and assignments; they do not read training data).
 
 Rows are picked with a click or the arrow keys; Enter opens the picked participant.
+
+The research export (tens of seconds for a large clinic) and the PDF report run on a
+worker thread (:mod:`cogtrain.runtime.staff.background`); the screen shows their
+progress in a panel above the buttons and polls the worker once a frame. While one
+runs, every button but the export's Cancel is disabled and Enter opens nobody, so the
+screen cannot be left by accident; the rows can still be browsed. Leaving anyway (the
+idle logout, closing the window) stops the export first and waits for it to clean up:
+the 10-minute logout protects the records on screen and is not put off for an export,
+which at worst is stopped and leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -14,18 +23,27 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pygame
 
+from cogtrain.errors import CogtrainError
 from cogtrain.i18n import Msg, _, data, number
 from cogtrain.paths import staff_documents_dir
 from cogtrain.runtime import theme as th
+from cogtrain.runtime.staff.background import BackgroundTask, Report, TaskState, TaskStatus
 from cogtrain.runtime.staff.dates import short_date
-from cogtrain.runtime.staff.gui import StaffScene, fit_text
+from cogtrain.runtime.staff.gui import StaffScene, fit_text, message_top
+from cogtrain.staff.passwords import STAFF_IDLE_LOGOUT
 from cogtrain.staff.roles import Action, Role, allowed_actions
 
 ROWS_PER_PAGE = 12
 FLAG: th.Color = (138, 99, 0)  # dark amber (4.9:1 on the background): "get in touch", never red
+TRACK: th.Color = (226, 230, 236)  # the progress bar's empty part, as in the printed report
+# How long leaving the screen (idle logout, closing the window) waits for a stopped
+# export to remove its temporary files. The export checks for "stop" after every
+# session's trials, so this is only reached while it packs the .zip file.
+STOP_WAIT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +52,17 @@ class _Row:
     cells: tuple[Msg, ...]
     flagged: bool
     active: bool
+
+
+@dataclass
+class _Job:
+    """A slow action running on the worker thread, and what the screen says about it."""
+
+    kind: str  # "export" or "report"
+    task: BackgroundTask[Any]
+    path: Path
+    title: Msg
+    status: TaskStatus[Any]
 
 
 class OverviewScene(StaffScene):
@@ -46,6 +75,8 @@ class OverviewScene(StaffScene):
         self.rows: list[_Row] = []
         self.headers: tuple[Msg, ...] = ()
         self.row_rects: list[tuple[int, pygame.Rect]] = []
+        self.job: _Job | None = None
+        self.cancel_button: Any = None
         self._load()
 
     # -- data ------------------------------------------------------------------------
@@ -146,18 +177,38 @@ class OverviewScene(StaffScene):
         for label, command, primary in buttons:
             self.button(pygame.Rect(x, y, width, h), label, command, primary=primary)  # type: ignore[arg-type]
             x += width + gap
+        self.cancel_button = None
+        if self.job is not None:
+            # Everything that leaves the screen or starts another slow action waits.
+            for b in self.buttons.values():
+                b.disable()
+            if self.job.kind == "export":
+                panel = self.job_panel(area)
+                bw = self.px(170)
+                pad = self.px(16)
+                rect = pygame.Rect(panel.right - pad - bw, panel.top + pad, bw, h)
+                self.cancel_button = self.button(rect, _("Cancel"), self.cancel_job)
+                if self.job.status.cancel_requested:
+                    self.cancel_button.disable()
+
+    # -- the slow actions, on the worker thread ----------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """An export or a report is being made (the screen's buttons wait for it)."""
+        return self.job is not None
 
     def report_picked(self) -> None:
         """Save the picked participant's progress report (PDF) in the staff documents folder."""
         session = self.nav.session
         pid = self.picked_id
-        if session is None or pid is None:
+        if session is None or pid is None or self.busy:
             return
         code = next(r.cells[0] for r in self.rows if r.participant_id == pid)
         folder = staff_documents_dir()
         path = _free_name(folder / f"{code}-{self.nav.desk.today():%Y-%m-%d}.pdf")
 
-        def save() -> Path:
+        def save(report: Report) -> Path:
             body = session.report(pid, pdf=True)
             folder.mkdir(parents=True, exist_ok=True)
             part = path.with_name(path.name + ".part")
@@ -165,29 +216,111 @@ class OverviewScene(StaffScene):
             part.replace(path)
             return path
 
-        saved = self.attempt(save)
-        if isinstance(saved, Path):
-            self.notice = _("The progress report is saved as {path}.").format(path=data(saved))
+        self._start(
+            "report", save, path, _("Making the progress report for {code}…").format(code=code)
+        )
 
     def export_all(self) -> None:
         """The de-identified research export of every participant, as one .zip file."""
         session = self.nav.session
-        if session is None:
+        if session is None or self.busy:
             return
         folder = staff_documents_dir()
         path = _free_name(folder / f"cogtrain-export-{self.nav.desk.today():%Y-%m-%d}.zip")
 
-        def run():  # type: ignore[no-untyped-def]
+        def run(report: Report):  # type: ignore[no-untyped-def]
             folder.mkdir(parents=True, exist_ok=True)
-            return session.export(path)
+            # The export opens its own connection from the engine's pool (a file
+            # database's pool allows any thread) and reads one snapshot, so this screen
+            # and the training PCs keep reading and writing meanwhile (WAL).
+            return session.export(path, progress=report)
 
-        result = self.attempt(run)
-        if result is not None and result is not True:
-            self.notice = _(
-                "Exported {n} participants ({trials} trials), de-identified, to {path}."
-            ).format(
-                n=number(result.n_participants), trials=number(result.n_trials), path=data(path)
+        self._start("export", run, path, _("Exporting for research (de-identified)…"))
+
+    def _start(self, kind: str, work, path: Path, title: Msg) -> None:  # type: ignore[no-untyped-def]
+        self.messages = []
+        self.notice = None
+        task: BackgroundTask[Any] = BackgroundTask(work, name=f"cogtrain-{kind}")
+        self.job = _Job(kind, task, path, title, TaskStatus(TaskState.RUNNING))
+        task.start()
+        self.rebuild()
+
+    def cancel_job(self) -> None:
+        """Stop the export at its next progress report; it removes what it had written."""
+        if self.job is None:
+            return
+        self.job.task.cancel()
+        self.job.status = self.job.task.poll()
+        if self.cancel_button is not None:
+            self.cancel_button.disable()
+
+    def _poll_job(self) -> None:
+        job = self.job
+        if job is None:
+            return
+        job.status = status = job.task.poll()
+        if not status.finished:
+            return
+        job.task.wait()
+        self.job = None
+        self.rebuild()
+        self._show_outcome(job, status)
+
+    def _show_outcome(self, job: _Job, status: TaskStatus[Any]) -> None:
+        self.messages = []
+        self.notice = None
+        if status.state is TaskState.CANCELLED:
+            self.notice = _("The export was stopped. Nothing was saved.")
+            return
+        if status.state is TaskState.FAILED:
+            exc = status.error
+            if not isinstance(exc, CogtrainError):
+                assert exc is not None
+                raise exc  # a bug, not a refusal: as loud as it would be without the thread
+            lead = (
+                _("The export was not saved.")
+                if job.kind == "export"
+                else _("The progress report was not saved.")
             )
+            self.messages = [lead, data(exc.message)] + ([data(exc.hint)] if exc.hint else [])
+            return
+        if job.kind == "report":
+            self.notice = _("The progress report is saved as {path}.").format(path=data(job.path))
+            return
+        result = status.result
+        text = (
+            _(
+                "The export had already finished when Cancel was pressed, so it is kept: "
+                "{n} participants ({trials} trials), de-identified, in {path}."
+            )
+            if status.cancel_requested
+            else _("Exported {n} participants ({trials} trials), de-identified, to {path}.")
+        )
+        self.notice = text.format(
+            n=number(result.n_participants), trials=number(result.n_trials), path=data(job.path)
+        )
+
+    def stop_job(self) -> None:
+        """Stop a running export (and wait for its clean-up) before the screen goes away."""
+        job = self.job
+        if job is None:
+            return
+        job.task.stop(STOP_WAIT_S)
+        self._poll_job()
+
+    def update(self, now_ns: int) -> None:
+        self._poll_job()
+        if (
+            self.job is not None
+            and self.nav.session is not None
+            and self.nav.idle_seconds() > STAFF_IDLE_LOGOUT.total_seconds()
+        ):
+            # The logout below is not put off for an export: stop it cleanly first.
+            self.stop_job()
+        super().update(now_ns)
+
+    def on_quit(self, now_ns: int) -> None:
+        self.stop_job()
 
     def open_picked(self) -> None:
         pid = self.picked_id
@@ -200,6 +333,8 @@ class OverviewScene(StaffScene):
             self.nav.participant_form(pid)
 
     def submit(self) -> None:
+        if self.busy:
+            return  # the screen stays while an export or a report is being made
         (self.edit_picked if self.admin else self.open_picked)()
 
     def handle(self, ev) -> None:  # type: ignore[no-untyped-def]
@@ -229,6 +364,83 @@ class OverviewScene(StaffScene):
     # -- drawing ---------------------------------------------------------------------
 
     def draw_content(self, surface: pygame.Surface, area: pygame.Rect) -> None:
+        self._draw_rows(surface, area)
+        if self.job is not None:
+            self._draw_job(surface, area, self.job)
+
+    def job_panel(self, area: pygame.Rect) -> pygame.Rect:
+        """Where the export's (or report's) progress panel goes: above the buttons."""
+        pad = self.px(16)
+        height = pad + self.row_h() + self.px(12) + self.px(22) + self.px(10) + self.px(28) + pad
+        width = min(area.width, self.px(900))
+        rect = pygame.Rect(0, 0, width, height)
+        rect.midbottom = (area.centerx, area.bottom - self.row_h() - self.px(18))
+        return rect
+
+    def _draw_job(self, surface: pygame.Surface, area: pygame.Rect, job: _Job) -> None:
+        theme = self.theme
+        assert theme is not None
+        rect = self.job_panel(area)
+        pad = self.px(16)
+        radius = self.px(10)
+        pygame.draw.rect(surface, th.PANEL, rect, border_radius=radius)
+        pygame.draw.rect(surface, th.PANEL_BORDER, rect, width=self.px(2), border_radius=radius)
+        status = job.status
+        title = job.title
+        if status.cancel_requested:
+            title = _("Stopping the export and removing what it had written…")
+        text_w = rect.width - 2 * pad - (self.px(190) if job.kind == "export" else 0)
+        surf = fit_text(theme, title, th.SIZE_STAFF_BODY, text_w, bold=True)
+        surface.blit(
+            surf, (rect.left + pad, rect.top + pad + (self.row_h() - surf.get_height()) // 2)
+        )
+        bar = pygame.Rect(
+            rect.left + pad,
+            rect.top + pad + self.row_h() + self.px(12),
+            rect.width - 2 * pad,
+            self.px(22),
+        )
+        pygame.draw.rect(surface, TRACK, bar, border_radius=bar.height // 2)
+        if job.kind == "export" and status.total > 0:
+            filled = bar.copy()
+            filled.width = max(bar.height, round(bar.width * status.fraction))
+            pygame.draw.rect(surface, th.ACCENT, filled, border_radius=bar.height // 2)
+        pygame.draw.rect(surface, th.PANEL_BORDER, bar, width=1, border_radius=bar.height // 2)
+        if job.kind != "export":
+            detail = _("This takes a moment.")
+        elif status.total <= 0:
+            detail = _("Counting the trials…")
+        elif status.done >= status.total:
+            detail = _("All {total} trials written. Packing the .zip file…").format(
+                total=number(status.total)
+            )
+        else:
+            detail = _("{done} of {total} trials written").format(
+                done=number(status.done), total=number(status.total)
+            )
+        self.label(
+            surface,
+            detail,
+            (rect.left + pad, bar.bottom + self.px(10)),
+            muted=True,
+            size=th.SIZE_STAFF_SMALL,
+        )
+
+    def _rows_fitting(self, surface: pygame.Surface, area: pygame.Rect, top: int) -> int:
+        """How many rows fit above the progress panel or the message panel (at most a page)."""
+        bottom = area.bottom - self.row_h() - self.px(12)
+        if self.job is not None:
+            bottom = min(bottom, self.job_panel(area).top - self.px(8))
+        panel_top = message_top(self, surface)
+        if panel_top is not None:
+            bottom = min(bottom, panel_top - self.px(8))
+        step = self.px(40) + self.px(4)
+        n = min(ROWS_PER_PAGE, (bottom - top) // step)
+        if len(self.rows) > n:  # room for the "1–9 of 30" line under the rows too
+            n = min(n, (bottom - top - self.px(36)) // step)
+        return max(1, n)
+
+    def _draw_rows(self, surface: pygame.Surface, area: pygame.Rect) -> None:
         theme = self.theme
         assert theme is not None
         if not self.rows:
@@ -241,10 +453,11 @@ class OverviewScene(StaffScene):
                 muted=True,
             )
             return
+        page = self._rows_fitting(surface, area, area.top + self.px(34))
         if self.picked < self.first:
             self.first = self.picked
-        elif self.picked >= self.first + ROWS_PER_PAGE:
-            self.first = self.picked - ROWS_PER_PAGE + 1
+        elif self.picked >= self.first + page:
+            self.first = self.picked - page + 1
         if self.admin:
             weights: tuple[int, ...] = (3, 4, 3)
         elif self.with_consultant:
@@ -264,7 +477,7 @@ class OverviewScene(StaffScene):
         y += self.px(34)
         pygame.draw.line(surface, th.PANEL_BORDER, (area.left, y), (area.right, y), 2)
         self.row_rects = []
-        shown = self.rows[self.first : self.first + ROWS_PER_PAGE]
+        shown = self.rows[self.first : self.first + page]
         for i, row in enumerate(shown, start=self.first):
             rect = pygame.Rect(area.left, y + self.px(4), area.width, row_h)
             self.row_rects.append((i, rect))
@@ -282,12 +495,12 @@ class OverviewScene(StaffScene):
                 )
                 surface.blit(surf, (x + self.px(10), rect.centery - surf.get_height() // 2))
             y += row_h + self.px(4)
-        if len(self.rows) > ROWS_PER_PAGE:
+        if len(self.rows) > page:
             self.label(
                 surface,
                 _("{first}–{last} of {n}. Scroll or use Page Up / Page Down.").format(
                     first=number(self.first + 1),
-                    last=number(min(len(self.rows), self.first + ROWS_PER_PAGE)),
+                    last=number(min(len(self.rows), self.first + page)),
                     n=number(len(self.rows)),
                 ),
                 (area.left, y + self.px(8)),

@@ -8,7 +8,9 @@ and participants with several weeks of training, goals, ratings, notes and check
 
 from __future__ import annotations
 
+import os
 import tempfile
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -197,6 +199,55 @@ def _assessment(nav, participant_id, tab: str) -> None:  # type: ignore[no-untyp
     scene.show(tab)
 
 
+class _HeldExport:
+    """Stands in for the neuropsychologist's export, held 40 % of the way, so the
+    screenshot shows the export running (the screenshot clinic has too few trials for a
+    real export to be caught half-way). Cancelled afterwards, as the Cancel button does."""
+
+    TOTAL = 1_048_576
+    DONE = 419_430
+
+    def __init__(self) -> None:
+        self.reached = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, out: Path, *, progress=None, **_kw):  # type: ignore[no-untyped-def]
+        assert progress is not None
+        progress(0, self.TOTAL)
+        progress(self.DONE, self.TOTAL)
+        self.reached.set()
+        self.release.wait(30)
+        progress(self.DONE, self.TOTAL)  # raises Cancelled: the screenshot cancels it
+        raise AssertionError("the held export was not cancelled")
+
+
+def _export_running(nav, shot, tmp: str) -> None:  # type: ignore[no-untyped-def]
+    """Screenshot the overview mid-export, then cancel the (held) export."""
+    from cogtrain.runtime.staff.overview import OverviewScene
+
+    scene, session = nav.app.top, nav.session
+    if not isinstance(scene, OverviewScene) or session is None:
+        return
+    held = _HeldExport()
+    old_docs = os.environ.get("XDG_DOCUMENTS_DIR")
+    os.environ["XDG_DOCUMENTS_DIR"] = tmp  # never the real documents folder
+    session.export = held  # this one session's export only
+    try:
+        scene.export_all()
+        held.reached.wait(10)
+        shot("18b_overview_export_running", frames=3)
+    finally:
+        scene.cancel_job()
+        held.release.set()
+        scene.stop_job()
+        del session.export
+        if old_docs is None:
+            os.environ.pop("XDG_DOCUMENTS_DIR", None)
+        else:
+            os.environ["XDG_DOCUMENTS_DIR"] = old_docs
+        scene.notice = None
+
+
 def render_staff(out_dir: Path, size: tuple[int, int]) -> list[Path]:
     """Save a PNG of every staff screen; returns the files."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -273,6 +324,7 @@ def render_staff(out_dir: Path, size: tuple[int, int]) -> list[Path]:
             nav.logout()
             nav.logged_in(desk.login("nils", PASSWORD))
             shot("18_overview_neuropsychologist")
+            _export_running(nav, shot, tmp)
             nils = nav.session
             assert nils is not None
             enter_batteries(nils, p.id)

@@ -29,6 +29,7 @@ EXPECTED = (
     "16_new_account",
     "17_audit_log",
     "18_overview_neuropsychologist",
+    "18b_overview_export_running",
     "19_assess_score_form",
     "20_assess_profile",
     "21_assess_before_after",
