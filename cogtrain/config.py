@@ -8,6 +8,14 @@ The config file is TOML at ``platformdirs.user_config_dir("cogtrain")/config.tom
 ``fullscreen``    ``true`` / ``false`` (default false)
 
 A wrong file is refused with a message naming the file, the key and what is allowed.
+
+cogtrain only reads this file; IT writes it. A ``database_url`` holding a password is
+refused while the file can be read by other users of the PC (group or world bits set):
+a clinic PC is shared, and that password opens every participant's records on the
+server. Refusing rather than warning because a warning in a log nobody reads leaves the
+password exposed, while the refusal names the one command that fixes it (``chmod 600``)
+and changes nothing. Put the password in a ``~/.pgpass`` file instead to keep it out of
+the URL altogether.
 """
 
 from __future__ import annotations
@@ -75,12 +83,38 @@ def read_config_file(path: Path) -> dict[str, Any]:
                 f"In {path}, {key!r} must be {ALLOWED[key].__name__}, not {type(value).__name__}.",
                 hint=f"For example: {key} = {_example(key)}",
             )
+    if "database_url" in raw:
+        _check_private(path, raw["database_url"])
     if "language" in raw and raw["language"] not in SUPPORTED_LANGUAGES:
         raise ConfigError(
             f"In {path}, language {raw['language']!r} is not supported.",
             hint=f"Use one of: {', '.join(SUPPORTED_LANGUAGES)}.",
         )
     return raw
+
+
+def url_has_password(raw_url: str) -> bool:
+    """Whether a database URL carries a password (in its user part or its query)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        url = make_url(raw_url)
+    except Exception:  # an invalid URL is reported where it is used (resolve_url)
+        return ":" in raw_url.partition("@")[0].partition("://")[2]
+    return bool(url.password) or "password" in url.query
+
+
+def _check_private(path: Path, raw_url: str) -> None:
+    """Refuse a file with a database password that others on this PC may read."""
+    if os.name != "posix" or not url_has_password(raw_url):
+        return
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise ConfigError(
+            f"The settings file {path} holds a database password, but other users of "
+            f"this PC may read it (permissions {mode:04o}).",
+            hint=f"Make it readable by its owner only: chmod 600 {path}",
+        )
 
 
 def _example(key: str) -> str:

@@ -1,4 +1,5 @@
-"""Shared fixtures: headless SDL, a language, and a fresh SQLite database per test."""
+"""Shared fixtures: headless SDL, a language, and a fresh database per test (SQLite, and
+PostgreSQL too for the storage, export and staff-desk tests)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest  # noqa: E402
 from cogtrain import i18n  # noqa: E402
 from cogtrain.storage.engine import resolve_url  # noqa: E402
 from cogtrain.storage.store import Store  # noqa: E402
+from tests.storage.postgres.server import TestServer, configured_url, skip_reason  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -35,9 +37,82 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("COGTRAIN_LANG", raising=False)
 
 
+# -- the database backends ------------------------------------------------------------
+#
+# The storage, export and staff-desk tests run twice: on SQLite (a file per test, as
+# always) and on PostgreSQL (an empty schema per test on the server named by
+# COGTRAIN_TEST_POSTGRES_URL; see tests/storage/postgres/server.py). Every other test
+# gets SQLite only. The PostgreSQL leg is marked `postgres`, so `-m "not postgres"`
+# leaves it out; a test that only makes sense on a SQLite file is marked `sqlite_only`,
+# one about the PostgreSQL server `postgres_only` (its store is then on PostgreSQL).
+
+BOTH_BACKENDS = ("tests/storage/", "tests/export/", "tests/staff/test_desk.py")
+SQLITE_FILE_MODULES = ("test_backup", "test_power_cut", "fault")
+"""Modules in those folders about the SQLite file itself (backups, power cuts, faults)."""
+ONE_BACKEND_TESTS = {"test_the_bids_validator_finds_no_errors"}
+"""Tests whose PostgreSQL leg would repeat the SQLite one byte for byte (the export is
+proved identical on both by tests/export/test_export_backends.py)."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "postgres: runs against the PostgreSQL test server (the postgres leg)"
+    )
+    config.addinivalue_line(
+        "markers", "sqlite_only: about the SQLite file itself; not run on PostgreSQL"
+    )
+    config.addinivalue_line(
+        "markers", "postgres_only: about the PostgreSQL server; its store fixture is on it"
+    )
+
+
+def _runs_on_both(metafunc: pytest.Metafunc) -> bool:
+    where = Path(str(metafunc.definition.path)).resolve()
+    rel = where.relative_to(Path(__file__).resolve().parent.parent).as_posix()
+    if not rel.startswith(BOTH_BACKENDS) or any(m in where.stem for m in SQLITE_FILE_MODULES):
+        return False
+    if metafunc.definition.originalname in ONE_BACKEND_TESTS:
+        return False
+    return metafunc.definition.get_closest_marker("sqlite_only") is None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    postgres = pytest.param("postgres", marks=pytest.mark.postgres)
+    if metafunc.definition.get_closest_marker("postgres_only") is not None:
+        metafunc.parametrize("backend", [postgres], indirect=True)
+    elif _runs_on_both(metafunc):
+        metafunc.parametrize("backend", ["sqlite", postgres], indirect=True)
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'cogtrain.sqlite3'}"
+def backend(request: pytest.FixtureRequest) -> str:
+    """``sqlite`` or ``postgres``: which database this leg of the test runs on."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[TestServer]:
+    """The configured PostgreSQL test server: skipped (with the reason) when none is
+    configured, failed when one is configured but does not answer."""
+    base = configured_url()
+    if base is None:
+        pytest.skip(skip_reason())
+    server = TestServer(base)
+    server.check()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cogtrain.sqlite3'}"
+        return
+    server: TestServer = request.getfixturevalue("postgres_server")
+    with server.fresh_schema() as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,4 +1,10 @@
-"""Bring a database to the newest schema with Alembic (both SQLite and PostgreSQL)."""
+"""Bring a database to the newest schema with Alembic (both SQLite and PostgreSQL).
+
+The same migration scripts run on both. On PostgreSQL several PCs may start at once
+against a new or older database, so the upgrade first takes a transaction-level
+advisory lock: one PC migrates, the others wait for it and then find nothing to do.
+(SQLite needs no such lock: its first write already excludes every other writer.)
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+MIGRATION_LOCK_KEY = 0x636F67747261696E  # "cogtrain": the advisory lock one upgrade holds
 
 
 def alembic_config() -> Config:
@@ -34,5 +42,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run pending migrations in one transaction (nothing half-migrated)."""
     cfg = alembic_config()
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

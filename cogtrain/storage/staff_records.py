@@ -13,9 +13,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cogtrain.storage.engine import StorageError
@@ -305,7 +306,13 @@ class StaffRecords:
                 created_at=now,
             )
             s.add(u)
-            s.flush()
+            _flush_unique(
+                s,
+                DuplicateError(
+                    f"There is already a staff account called {username!r}.",
+                    hint="Choose another user name. Nothing was saved.",
+                ),
+            )
             self._audit(s, _with_detail(audit, {"username": username, "role": role}), now)
             return _user_row(u)
 
@@ -449,7 +456,13 @@ class StaffRecords:
                 pin_failed_attempts=0,
             )
             s.add(p)
-            s.flush()
+            _flush_unique(
+                s,
+                DuplicateError(
+                    f"A participant with the code {code} already exists.",
+                    hint="Choose another code. Nothing was saved.",
+                ),
+            )
             self._audit(s, _for_participant(audit, p.id, {"code": code}), now)
             return _participant_record(p, _consultant_name(s, consultant_id))
 
@@ -587,15 +600,20 @@ class StaffRecords:
     ) -> GoalRow:
         """Change a goal, unless someone else changed it since it was read."""
         with self._store._tx() as s:
-            g = _goal(s, goal_id)
-            _check_version(g, expected_version)
-            g.text = fields.text
-            g.workplace_situation = fields.workplace_situation
-            g.domains = list(fields.domains)
-            g.exercise_ids = list(fields.exercise_ids)
-            g.target_date = fields.target_date
-            g.updated_at = now
-            g.version = g.version + 1
+            g = _versioned_update(
+                s,
+                Goal,
+                goal_id,
+                expected_version,
+                {
+                    "text": fields.text,
+                    "workplace_situation": fields.workplace_situation,
+                    "domains": list(fields.domains),
+                    "exercise_ids": list(fields.exercise_ids),
+                    "target_date": fields.target_date,
+                    "updated_at": now,
+                },
+            )
             detail = {"goal_id": str(g.id), "version": g.version}
             self._audit(s, _for_participant(audit, g.participant_id, detail), now)
             s.flush()
@@ -611,11 +629,13 @@ class StaffRecords:
         now: datetime,
     ) -> GoalRow:
         with self._store._tx() as s:
-            g = _goal(s, goal_id)
-            _check_version(g, expected_version)
-            g.archived_at = now if archived else None
-            g.updated_at = now
-            g.version = g.version + 1
+            g = _versioned_update(
+                s,
+                Goal,
+                goal_id,
+                expected_version,
+                {"archived_at": now if archived else None, "updated_at": now},
+            )
             detail = {"goal_id": str(g.id), "archived": archived}
             self._audit(s, _for_participant(audit, g.participant_id, detail), now)
             s.flush()
@@ -715,18 +735,9 @@ class StaffRecords:
     ) -> ScoreRow:
         """Correct a score, unless someone else changed it since it was read."""
         with self._store._tx() as s:
-            a = s.get(AssessmentScore, score_id)
-            if a is None:
-                raise NotFoundError("That score no longer exists.", hint="Reload the assessment.")
-            if a.version != expected_version:
-                raise StaleRecordError(
-                    "This score was changed by someone else after you opened it.",
-                    hint="Reload to see the new value, then make your change again. "
-                    "Nothing was saved.",
-                )
-            for key, value in _score_columns(fields).items():
-                setattr(a, key, value)
-            a.version += 1
+            a = _versioned_update(
+                s, AssessmentScore, score_id, expected_version, _score_columns(fields)
+            )
             detail = {"score_id": str(a.id), "version": a.version}
             self._audit(s, _for_participant(audit, a.participant_id, detail), now)
             s.flush()
@@ -978,13 +989,61 @@ def _goal(s: Session, goal_id: uuid.UUID) -> Goal:
     return g
 
 
-def _check_version(g: Goal, expected_version: int) -> None:
-    if g.version != expected_version:
-        raise StaleRecordError(
-            "This goal was changed by someone else after you opened it.",
-            hint="Reload the goal to see the new version, then make your change again. "
-            "Nothing was saved.",
-        )
+_STALE: dict[type, tuple[str, str]] = {
+    Goal: (
+        "This goal was changed by someone else after you opened it.",
+        "Reload the goal to see the new version, then make your change again. Nothing was saved.",
+    ),
+    AssessmentScore: (
+        "This score was changed by someone else after you opened it.",
+        "Reload to see the new value, then make your change again. Nothing was saved.",
+    ),
+}
+_GONE: dict[type, tuple[str, str]] = {
+    Goal: ("That goal no longer exists.", "Reload the participant."),
+    AssessmentScore: ("That score no longer exists.", "Reload the assessment."),
+}
+
+V = TypeVar("V", Goal, AssessmentScore)
+
+
+def _versioned_update(
+    s: Session, model: type[V], row_id: uuid.UUID, expected_version: int, values: dict[str, Any]
+) -> V:
+    """Change a versioned row only if it is still at ``expected_version``, in one statement.
+
+    ``UPDATE ... SET version = version + 1 WHERE id = :id AND version = :v``: the check
+    and the write are one step in the database, so two staff saving the same record at
+    once cannot both pass a check made in Python. Under PostgreSQL's READ COMMITTED the
+    second UPDATE waits for the first to commit, then sees the new version and matches
+    no row; under SQLite the second writer waits for the lock and does the same. That
+    one gets :class:`StaleRecordError`; nothing of theirs is stored."""
+    result = s.execute(
+        update(model)
+        .where(model.id == row_id, model.version == expected_version)
+        .values(version=model.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    row = s.get(model, row_id, populate_existing=True)
+    if row is None:
+        message, hint = _GONE[model]
+        raise NotFoundError(message, hint=hint)
+    if result.rowcount != 1:
+        message, hint = _STALE[model]
+        raise StaleRecordError(message, hint=hint)
+    return row
+
+
+def _flush_unique(s: Session, duplicate: DuplicateError) -> None:
+    """Flush a new row; a unique key taken meanwhile (another PC, the same moment)
+    is the same :class:`DuplicateError` as the check before it."""
+    try:
+        s.flush()
+    except IntegrityError as exc:
+        orig = getattr(exc, "orig", None)
+        if getattr(orig, "sqlstate", None) == "23505" or "unique" in str(orig).lower():
+            raise duplicate from exc
+        raise
 
 
 def _user_row(u: StaffUser) -> StaffUserRow:

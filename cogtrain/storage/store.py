@@ -8,6 +8,7 @@ short transaction, committed before the method returns: a trial is durable the m
 from __future__ import annotations
 
 import platform
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -126,6 +127,7 @@ class Store:
         self.url = url
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._log_conn: Connection | None = None
+        self._hooks = threading.local()  # write hooks are per thread (see write_hook)
 
     # -- opening ---------------------------------------------------------------------
 
@@ -170,11 +172,33 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
+    def write_hook(self, hook: Callable[[Any], None]) -> Iterator[None]:
+        """Run ``hook(executor)`` inside every write transaction made while this is open,
+        just before it commits (``executor.execute(statement)`` adds to the transaction).
+
+        The training journal uses it to write an operation's journal row, or its
+        "applied" marker on the server, in the same transaction as the change itself,
+        so the two can never disagree after a crash (see :mod:`cogtrain.storage.journal`).
+        Hooks belong to the thread that set them: a staff screen writing on the UI thread
+        never gets the journal's marker from the thread that sends the journal."""
+        hooks: list[Callable[[Any], None]] = self._hooks.__dict__.setdefault("list", [])
+        hooks.append(hook)
+        try:
+            yield
+        finally:
+            hooks.remove(hook)
+
+    def _run_write_hooks(self, executor: Any) -> None:
+        for hook in list(self._hooks.__dict__.get("list", ())):
+            hook(executor)
+
+    @contextmanager
     def _tx(self) -> Iterator[Session]:
         """One short transaction; driver errors become :class:`StorageError`."""
         try:
             with self._sessions.begin() as s:
                 yield s
+                self._run_write_hooks(s)
         except SQLAlchemyError as exc:
             raise translate_db_error(exc, self.url) from exc
 
@@ -238,9 +262,11 @@ class Store:
         *,
         now: datetime | None = None,
         plan: dict[str, Any] | None = None,
+        session_id: uuid.UUID | None = None,
     ) -> uuid.UUID:
         with self._tx() as s:
             ts = TrainingSession(
+                id=session_id or uuid.uuid4(),
                 participant_id=participant_id,
                 started_at=now or utcnow(),
                 status="active",
@@ -297,7 +323,7 @@ class Store:
             ts = s.scalars(
                 select(TrainingSession)
                 .where(TrainingSession.participant_id == participant_id)
-                .order_by(TrainingSession.started_at.desc())
+                .order_by(TrainingSession.started_at.desc(), TrainingSession.id.desc())
                 .limit(1)
             ).first()
             if ts is None or ts.plan is None or ts.started_at < since:
@@ -319,7 +345,9 @@ class Store:
 
         def q(s: Session) -> list[BlockDone]:
             rows = s.scalars(
-                select(Block).where(Block.session_id == session_id).order_by(Block.started_at)
+                select(Block)
+                .where(Block.session_id == session_id)
+                .order_by(Block.started_at, Block.id)
             )
             return [
                 BlockDone(b.plan_index, b.is_practice, b.status, float(b.active_ms or 0.0))
@@ -332,12 +360,18 @@ class Store:
         """Continue a session that was cut short: active again, on this PC, and the cut
         is counted in ``n_interruptions`` so the history still shows it."""
         with self._tx() as s:
-            ts = s.get_one(TrainingSession, session_id)
-            ts.status = "active"
-            ts.end_reason = None
-            ts.ended_at = None
-            ts.device = this_device()
-            ts.n_interruptions = (ts.n_interruptions or 0) + 1
+            s.get_one(TrainingSession, session_id)
+            s.execute(
+                update(TrainingSession)
+                .where(TrainingSession.id == session_id)
+                .values(
+                    status="active",
+                    end_reason=None,
+                    ended_at=None,
+                    device=this_device(),
+                    n_interruptions=func.coalesce(TrainingSession.n_interruptions, 0) + 1,
+                )
+            )
 
     def training_facts(
         self, participant_id: uuid.UUID, *, week_start: datetime, n_recent: int = 3
@@ -364,7 +398,7 @@ class Store:
                     select(TrainingSession.id)
                     .where(TrainingSession.participant_id == participant_id)
                     .where(TrainingSession.id.in_(select(Block.session_id)))
-                    .order_by(TrainingSession.started_at.desc())
+                    .order_by(TrainingSession.started_at.desc(), TrainingSession.id.desc())
                     .limit(n_recent)
                 )
             )
@@ -373,7 +407,7 @@ class Store:
                 seq = s.scalars(
                     select(Block.exercise_id)
                     .where(Block.session_id == sid, Block.is_practice.is_(False))
-                    .order_by(Block.started_at)
+                    .order_by(Block.started_at, Block.id)
                 )
                 recent.append(tuple(seq))
             n_sessions = s.scalar(
@@ -394,7 +428,7 @@ class Store:
                 .outerjoin(Block, Block.session_id == TrainingSession.id)
                 .where(TrainingSession.participant_id == participant_id)
                 .group_by(TrainingSession.id, TrainingSession.started_at)
-                .order_by(TrainingSession.started_at)
+                .order_by(TrainingSession.started_at, TrainingSession.id)
             )
             return [(t, float(ms)) for t, ms in rows]
 
@@ -427,7 +461,7 @@ class Store:
             rows = s.scalars(
                 select(TrainingSession)
                 .where(TrainingSession.participant_id == participant_id)
-                .order_by(TrainingSession.started_at)
+                .order_by(TrainingSession.started_at, TrainingSession.id)
             )
             return [_session_row(t) for t in rows]
 
@@ -513,9 +547,11 @@ class Store:
         plan_index: int | None = None,
         instruction_ms: float = 0.0,
         now: datetime | None = None,
+        block_id: uuid.UUID | None = None,
     ) -> uuid.UUID:
         with self._tx() as s:
             b = Block(
+                id=block_id or uuid.uuid4(),
                 instruction_ms=max(0.0, instruction_ms),
                 session_id=session_id,
                 exercise_id=exercise_id,
@@ -541,10 +577,12 @@ class Store:
             s.flush()
             return b.id
 
-    def log_trial(self, block_id: uuid.UUID, rec: TrialRecord) -> None:
+    def log_trial(
+        self, block_id: uuid.UUID, rec: TrialRecord, *, trial_id: uuid.UUID | None = None
+    ) -> None:
         """Commit one ended trial. Durable (fsync'd) when this returns."""
         values: dict[str, Any] = {
-            "id": uuid.uuid4(),
+            "id": trial_id or uuid.uuid4(),
             "block_id": block_id,
             "idx": rec.index,
             "level": rec.level,
@@ -562,6 +600,7 @@ class Store:
             conn = self._trial_conn()
             with conn.begin():
                 conn.execute(_TRIAL_INSERT, values)
+                self._run_write_hooks(conn)
         except SQLAlchemyError as exc:
             self._drop_trial_conn()
             raise translate_db_error(exc, self.url) from exc
@@ -649,7 +688,9 @@ class Store:
     def blocks_of_session(self, session_id: uuid.UUID) -> list[BlockRow]:
         def q(s: Session) -> list[BlockRow]:
             rows = s.scalars(
-                select(Block).where(Block.session_id == session_id).order_by(Block.started_at)
+                select(Block)
+                .where(Block.session_id == session_id)
+                .order_by(Block.started_at, Block.id)
             )
             return [_block_row(b) for b in rows]
 
@@ -708,13 +749,15 @@ class Store:
         blocks: list[uuid.UUID] = []
         with self._tx() as s:
             open_sessions = s.scalars(
-                select(TrainingSession).where(
-                    TrainingSession.status == "active", TrainingSession.device == this_device()
-                )
+                select(TrainingSession)
+                .where(TrainingSession.status == "active", TrainingSession.device == this_device())
+                .order_by(TrainingSession.started_at, TrainingSession.id)
             ).all()
             for ts in open_sessions:
                 open_blocks = s.scalars(
-                    select(Block).where(Block.session_id == ts.id, Block.status == "active")
+                    select(Block)
+                    .where(Block.session_id == ts.id, Block.status == "active")
+                    .order_by(Block.started_at, Block.id)
                 ).all()
                 last_time = ts.started_at
                 for b in open_blocks:

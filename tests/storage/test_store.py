@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from cogtrain.storage import migrate
 from cogtrain.storage.engine import StorageError, read_sqlite_pragmas, resolve_url
@@ -42,6 +44,7 @@ def test_migration_matches_models(store: Store) -> None:
     assert diff == []
 
 
+@pytest.mark.sqlite_only
 def test_durability_pragmas_are_in_force(store: Store) -> None:
     with store.engine.connect() as conn:
         got = read_sqlite_pragmas(conn.connection.dbapi_connection)
@@ -87,9 +90,12 @@ def test_trial_is_visible_to_another_connection_immediately(store: Store, db_url
         start_level=1,
     )
     store.log_trial(bid, record(0))
-    path = db_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as raw:
-        assert raw.execute("select count(*) from trial").fetchone()[0] == 1
+    other = create_engine(db_url, poolclass=NullPool)
+    try:
+        with other.connect() as raw:
+            assert raw.execute(text("select count(*) from trial")).scalar_one() == 1
+    finally:
+        other.dispose()
 
 
 def test_duplicate_trial_index_is_refused(store: Store) -> None:
@@ -197,14 +203,17 @@ def test_damaged_level_state_is_reported_and_left_alone(store: Store, db_url: st
         end_state=Staircase.start(1, 12).state(),
         end_level=1,
     )
-    path = db_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as raw:
-        raw.execute("update level_state set value = 77.0")
-    with pytest.raises(LevelStateError) as err:
-        store.load_level_state(p.id, "symbol_coding")
-    assert "symbol_coding" in err.value.message and "levels reset" in err.value.hint
-    with sqlite3.connect(path) as raw:
-        assert raw.execute("select value from level_state").fetchone()[0] == 77.0
+    other = create_engine(db_url, poolclass=NullPool)
+    try:
+        with other.begin() as raw:
+            raw.execute(text("update level_state set value = 77.0"))
+        with pytest.raises(LevelStateError) as err:
+            store.load_level_state(p.id, "symbol_coding")
+        assert "symbol_coding" in err.value.message and "levels reset" in err.value.hint
+        with other.connect() as raw:
+            assert raw.execute(text("select value from level_state")).scalar_one() == 77.0
+    finally:
+        other.dispose()
     assert store.reset_level_state(p.id, "symbol_coding") is True
     assert store.load_level_state(p.id, "symbol_coding") is None
 
@@ -219,6 +228,7 @@ def test_not_a_database_is_refused_and_untouched(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 def test_read_only_database_is_refused_and_untouched(
     tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -243,6 +253,7 @@ def test_read_only_database_is_refused_and_untouched(
     assert path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 def test_locked_database_gives_a_clear_message(store: Store, db_url: str) -> None:
     store.ensure_demo_participant()
     path = db_url.removeprefix("sqlite:///")
@@ -277,6 +288,7 @@ def test_uuid_keys(store: Store) -> None:
     assert isinstance(p.id, uuid.UUID)
 
 
+@pytest.mark.sqlite_only
 def test_weakened_durability_settings_stop_the_program(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -318,3 +330,60 @@ def test_assessment_scores_round_trip_with_version_guard(store: Store) -> None:
     assert store.staff.scores_of(_uuid.uuid4()) == []
     actions = [r.action for r in store.staff.audit_log()]
     assert actions == ["assessment_enter", "assessment_enter"]
+
+
+def test_times_json_uuids_and_booleans_read_back_the_same(store: Store) -> None:
+    """Whatever the backend: aware UTC times (from any zone), JSON as given, UUIDs, bools."""
+    from datetime import timezone
+
+    from cogtrain.training.checkin import CheckIn
+
+    oslo_summer = timezone(timedelta(hours=2))
+    at = datetime(2026, 6, 1, 10, 30, 15, 123456, tzinfo=oslo_summer)
+    plan = {"blocks": [{"x": "symbol_coding", "min": 2.5}], "hard_day": False, "note": "ø å"}
+    p = store.add_participant("P-TZ")
+    sid = store.start_session(p.id, now=at, plan=plan)
+    row = store.session(sid)
+    assert row.started_at == at and row.started_at.utcoffset() == timedelta(0)
+    assert row.started_at.hour == 8 and row.started_at.microsecond == 123456
+    assert store.session_plan_of(sid) == plan
+    assert isinstance(row.id, uuid.UUID) and row.participant_id == p.id
+    store.save_checkin(sid, CheckIn(3, None))
+    assert store.checkin_of(sid) == CheckIn(3, None)
+    bid = store.start_block(
+        sid,
+        exercise_id="symbol_coding",
+        is_practice=True,
+        seed=2**40,
+        start=Staircase.start(1, 12).state(),
+        start_level=1,
+        now=at,
+    )
+    [b] = store.blocks_of_session(sid)
+    assert (b.id, b.is_practice, b.seed) == (bid, True, 2**40)
+    days = store.session_days(p.id)
+    assert days == [(at, 0.0)] and days[0][0].utcoffset() == timedelta(0)
+
+
+@pytest.mark.postgres_only
+def test_postgres_commits_are_durable_and_in_utc(store: Store) -> None:
+    from cogtrain.storage.engine import REQUIRED_PG_SETTINGS, read_postgres_settings
+
+    with store.engine.connect() as conn:
+        got = read_postgres_settings(conn.connection.dbapi_connection)
+        zone = conn.execute(text("select current_setting('TimeZone')")).scalar_one()
+    assert got == REQUIRED_PG_SETTINGS and zone == "UTC"
+
+
+@pytest.mark.postgres_only
+def test_a_postgres_server_without_fsync_is_refused(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cogtrain.storage.engine as eng
+
+    monkeypatch.setattr(
+        eng, "read_postgres_settings", lambda _c: {"fsync": "off", "synchronous_commit": "on"}
+    )
+    with pytest.raises(StorageError, match="does not write commits safely") as err:
+        Store.open(store.url)
+    assert "fsync" in err.value.hint and "***" in err.value.message
