@@ -304,3 +304,34 @@ class AssessmentScore(Base):
     entered_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_user.id"))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class JournalOp(Base):
+    """A training change made on this PC, kept in the PC's local journal until the
+    shared server has it (see :mod:`cogtrain.storage.journal`). Only the local journal
+    database has rows here.
+
+    ``method`` and ``args`` name the :class:`~cogtrain.storage.store.Store` write and its
+    arguments (JSON, by :mod:`cogtrain.storage.journal_codec`); ``sent_at`` is set once
+    the server has applied it; ``failed`` says why the server refused it, if it did."""
+
+    __tablename__ = "journal_op"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    op_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    method: Mapped[str] = mapped_column(String(64))
+    args: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None, index=True)
+    failed: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class AppliedOp(Base):
+    """A journal operation the server has applied, written in the same transaction as
+    the change itself: a retried operation is recognised and applied exactly once."""
+
+    __tablename__ = "applied_op"
+
+    op_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    device: Mapped[str] = mapped_column(String(128))
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime)
