@@ -171,7 +171,7 @@ def bare_dump(db: Path, target: Path) -> float:
     return time.perf_counter() - start
 
 
-def child_export(db: Path, out: Path) -> None:
+def child_export(db: Path, out: Path, workers: int | None) -> None:
     """Run in a fresh process: one export, then its time and peak memory as JSON."""
     from cogtrain.export import export_dataset
     from cogtrain.storage.engine import resolve_url
@@ -182,8 +182,9 @@ def child_export(db: Path, out: Path) -> None:
 
     base = current_rss_mib() or peak_rss_mib()
     start = time.perf_counter()
-    result = export_dataset(store, out)
+    result = export_dataset(store, out, workers=workers)
     seconds = time.perf_counter() - start
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     store.close()
     print(
         json.dumps(
@@ -192,12 +193,13 @@ def child_export(db: Path, out: Path) -> None:
                 "trials": result.n_trials,
                 "rss_before": base,
                 "rss_peak": peak_rss_mib(),
+                "rss_worker_peak": children,
             }
         )
     )
 
 
-def run_size(tmp: Path, n: int, trials: int, sessions: int) -> dict[str, Any]:
+def run_size(tmp: Path, n: int, trials: int, sessions: int, workers: int | None) -> dict[str, Any]:
     db = tmp / f"clinic-{n}.sqlite3"
     t = time.perf_counter()
     subprocess.run(
@@ -207,7 +209,14 @@ def run_size(tmp: Path, n: int, trials: int, sessions: int) -> dict[str, Any]:
     built = time.perf_counter() - t
     dump = bare_dump(db, tmp / f"trials-{n}.csv")
     proc = subprocess.run(
-        [sys.executable, __file__, "--child-export", str(db), str(tmp / f"export-{n}")],
+        [
+            sys.executable,
+            __file__,
+            "--child-export",
+            str(db),
+            str(tmp / f"export-{n}"),
+            "auto" if workers is None else str(workers),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -224,7 +233,13 @@ def main() -> None:
     ap.add_argument("--trials", type=int, default=5000, help="trials per participant")
     ap.add_argument("--sessions", type=int, default=10, help="sessions per participant")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    ap.add_argument("--child-export", nargs=2, metavar=("DB", "OUT"), help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="export worker processes (default: the export's own choice; 0 = none)",
+    )
+    ap.add_argument("--child-export", nargs=3, help=argparse.SUPPRESS)
     ap.add_argument("--child-build", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_build:
@@ -232,26 +247,29 @@ def main() -> None:
         build(Path(db), int(n), int(m), int(k))
         return
     if args.child_export:
-        child_export(Path(args.child_export[0]), Path(args.child_export[1]))
+        db, out, workers = args.child_export
+        child_export(Path(db), Path(out), None if workers == "auto" else int(workers))
         return
     tmp = Path(tempfile.mkdtemp(prefix="cogtrain-bench-export-"))
     try:
         print(
             f"{'participants':>12} {'trials':>9} {'build s':>8} {'dump s':>7} {'export s':>9} "
-            f"{'x dump':>7} {'trials/s':>9} {'MiB out':>8} {'RSS base':>9} {'RSS peak':>9}"
+            f"{'x dump':>7} {'trials/s':>9} {'MiB out':>8} {'RSS base':>9} {'RSS peak':>9} "
+            f"{'worker peak':>11}"
         )
         for n in (args.participants, 2 * args.participants):
-            r = run_size(tmp, n, args.trials, args.sessions)
+            r = run_size(tmp, n, args.trials, args.sessions, args.workers)
             print(
                 f"{r['n']:>12} {r['trials']:>9} {r['build']:>8.2f} {r['dump']:>7.2f} "
                 f"{r['seconds']:>9.2f} {r['seconds'] / r['dump']:>7.1f} "
                 f"{r['trials'] / r['seconds']:>9.0f} {r['mib']:>8.1f} "
-                f"{r['rss_before']:>8.1f}M {r['rss_peak']:>8.1f}M"
+                f"{r['rss_before']:>8.1f}M {r['rss_peak']:>8.1f}M {r['rss_worker_peak']:>10.1f}M"
             )
         dump_how = "sqlite3 -csv" if shutil.which("sqlite3") else "Python sqlite3 + csv"
         print(
             f"dump = {dump_how} of the trial table. RSS base = the export process before "
-            "exporting (cogtrain, SQLAlchemy, numpy loaded); RSS peak = its peak (getrusage)."
+            "exporting (cogtrain, SQLAlchemy, numpy loaded); RSS peak = its peak (getrusage); "
+            "worker peak = the largest export worker process's peak (0 without workers)."
         )
     finally:
         if args.keep:
