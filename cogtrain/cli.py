@@ -306,17 +306,26 @@ def _open_store(database: str | None):  # type: ignore[no-untyped-def]
     return Store.open(resolve_url(database))
 
 
+def _open_program_stores(database: str | None):  # type: ignore[no-untyped-def]
+    """The stores this run trains and works on (a shared server adds the PC's journal)."""
+    from cogtrain.storage.engine import resolve_url
+    from cogtrain.storage.program_stores import open_program_stores
+
+    return open_program_stores(resolve_url(database))
+
+
 def _run_program(settings, exit_after_frames: int | None = None) -> int:  # type: ignore[no-untyped-def]
-    store = _open_store(settings.database_url)
+    stores = _open_program_stores(settings.database_url)
     try:
-        report = store.recover_interrupted()
+        report = stores.training.recover_interrupted()
         if report.interrupted_sessions:
             log.warning(
                 "marked %d interrupted session(s) from an earlier run",
                 len(report.interrupted_sessions),
             )
-        store.ensure_demo_participant()
-        _daily_backup(store.url)
+        if stores.server is not None:
+            stores.server.ensure_demo_participant()
+        _daily_backup(stores.url)
 
         import pygame
 
@@ -335,14 +344,20 @@ def _run_program(settings, exit_after_frames: int | None = None) -> int:  # type
             pygame.display.set_caption(str(_("cogtrain – cognitive training")))
             pygame.key.set_repeat()  # no auto-repeat: one press is one answer
             app = App(MonotonicClock())
-            ProgramFlow(app, store, profiles=_load_profiles()).show_start()
+            ProgramFlow(
+                app,
+                stores.training,
+                server=stores.server,
+                connect_server=stores.connect_server,
+                profiles=_load_profiles(),
+            ).show_start()
             app.run(max_frames=exit_after_frames)
             if exit_after_frames is not None:
                 print(f"frames drawn: {app.frames}", flush=True)
         finally:
             pygame.quit()
     finally:
-        store.close()
+        stores.close()
     return 0
 
 

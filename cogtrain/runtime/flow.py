@@ -17,11 +17,19 @@ call back into the flow; the flow calls the controller, which calls the store. W
 left of a session is always recomputed from the stored blocks
 (:func:`cogtrain.training.resume.blocks_to_do`), so a continued session and a normal one
 take exactly the same path.
+
+On a PC that trains against the clinic's shared server (PostgreSQL) the flow is given
+the PC's :class:`~cogtrain.storage.journal.TrainingJournal` as its store: the training
+screens read and write there and never wait for the network, while the staff side (log
+in, PINs, the staff screens) works on the server's own store. When the server cannot be
+reached, a participant who has trained on this PC before still logs in and trains on
+the journal's copy of their records; staff are told calmly what is waiting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -46,6 +54,8 @@ from cogtrain.runtime.scenes.start import ParticipantLoginScene, StartScene
 from cogtrain.runtime.training_controller import BlockResult, TrainingController
 from cogtrain.runtime.widgets import Button
 from cogtrain.staff.desk import LoginFailed, StaffDesk
+from cogtrain.storage.engine import DatabaseUnreachableError, StorageError
+from cogtrain.storage.journal import TrainingJournal
 from cogtrain.storage.store import DEMO_PARTICIPANT_CODE, ParticipantInfo, Store
 from cogtrain.training.attendance import SessionDone, next_planned_session
 from cogtrain.training.block import BlockConfig
@@ -91,8 +101,10 @@ class ProgramFlow:
     def __init__(
         self,
         app: App,
-        store: Store,
+        store: Store | TrainingJournal,
         *,
+        server: Store | None = None,
+        connect_server: Callable[[], Store] | None = None,
         exercise_id: str | None = None,
         block_config: BlockConfig | None = None,
         profiles: ProfileSet | None = None,
@@ -102,6 +114,10 @@ class ProgramFlow:
     ) -> None:
         self.app = app
         self.store = store
+        """Where training reads and writes: the database, or this PC's journal."""
+        self.journal = store if isinstance(store, TrainingJournal) else None
+        self._server = server if self.journal is not None else store
+        self._connect_server = connect_server
         self.single = exercises.get(exercise_id) if exercise_id is not None else None
         self.block_config = block_config or BlockConfig()
         self._profiles = profiles
@@ -150,21 +166,54 @@ class ProgramFlow:
     # -- start, continue, home --------------------------------------------------------
 
     @property
+    def staff_store(self) -> Store:
+        """The records the staff side works on: the database, or the clinic's server.
+
+        Raises :class:`DatabaseUnreachableError` when the server could not be reached at
+        start and still cannot (it is tried again each time it is needed)."""
+        if self._server is None:
+            if self._connect_server is None:
+                raise DatabaseUnreachableError(
+                    "The clinic's server cannot be reached.",
+                    hint="Check the network and the server, then try again.",
+                )
+            self._server = self._connect_server()
+        return self._server
+
+    @property
     def desk(self) -> StaffDesk:
-        """The staff side on the same database (log in, PINs, the staff screens)."""
+        """The staff side (log in, PINs, the staff screens) on :attr:`staff_store`."""
         if self._desk is None:
-            self._desk = StaffDesk.with_exercises(self.store, profiles=self.profiles)
+            self._desk = StaffDesk.with_exercises(self.staff_store, profiles=self.profiles)
         return self._desk
+
+    def _offline_desk(self) -> StaffDesk | None:
+        """Participant log-in on this PC's journal, for when the server is away: it holds
+        the participant and PIN of everyone who has trained on this PC."""
+        if self.journal is None:
+            return None
+        return StaffDesk.with_exercises(self.journal.local, profiles=self.profiles)
+
+    def _server_reachable(self) -> bool:
+        try:
+            self.desk  # noqa: B018 (connects when it has to)
+        except DatabaseUnreachableError:
+            return False
+        return True
 
     def show_start(self, notice: Msg | None = None) -> None:
         """The start screen: the demo before the staff side is set up, else code and PIN."""
         if i18n.current_language() != self._program_language:
             i18n.set_language(self._program_language)
-        set_up = not self.desk.needs_first_admin()
+        online = self._server_reachable()
+        # Offline, this is a PC that has trained before (the program refuses to start on
+        # one that has not): it is set up, and the demo is not offered.
+        set_up = not online or not self.desk.needs_first_admin()
         demo = None
         if not set_up:
             demo = next(
-                (p for p in self.store.participants() if p.code == DEMO_PARTICIPANT_CODE), None
+                (p for p in self.staff_store.participants() if p.code == DEMO_PARTICIPANT_CODE),
+                None,
             )
         self.app.reset_to(
             StartScene(
@@ -180,7 +229,15 @@ class ProgramFlow:
     def show_participant_login(self) -> None:
         def login(code: str, pin: str) -> Msg | None:
             try:
-                participant = self.desk.participant_login(code, pin)
+                try:
+                    participant = self.desk.participant_login(code, pin)
+                except DatabaseUnreachableError:
+                    offline = self._offline_desk()
+                    if offline is None:
+                        raise
+                    # The PIN is checked against this PC's copy; the log-in is audited
+                    # in the journal's own log (the server's log does not see it).
+                    participant = offline.participant_login(code, pin)
             except LoginFailed as exc:
                 return data(exc.message)
             self.pick(participant)
@@ -191,9 +248,33 @@ class ProgramFlow:
     def show_staff(self) -> None:
         from cogtrain.runtime.staff.nav import StaffNav
 
-        StaffNav(self.app, self.desk, on_start_training=self.pick, on_exit=self.show_start).start()
+        try:
+            desk = self.desk
+        except DatabaseUnreachableError as exc:
+            # Said on the start screen, calmly: staff pressed the button, and training
+            # on this PC is not affected.
+            self.show_start(
+                notice=_(
+                    "The staff screens need the clinic's server, which cannot be reached "
+                    "right now ({reason}). Training on this PC goes on as usual."
+                ).format(reason=data(exc.message))
+            )
+            return
+        StaffNav(
+            self.app,
+            desk,
+            on_start_training=self.pick,
+            on_exit=self.show_start,
+            sync_status=self.journal.status if self.journal is not None else None,
+        ).start()
 
     def pick(self, participant: ParticipantInfo) -> None:
+        if self.journal is not None:
+            # The participant's newest records from the server (when it answers), so
+            # levels and hours are right whichever PC they trained on last.
+            # (If it cannot, training goes on with what this PC already has.)
+            with suppress(StorageError):
+                self.journal.prepare_participant(participant.id)
         self.participant = participant
         # The participant's own language (set by their consultant) for their screens;
         # the start screen goes back to the program's language.

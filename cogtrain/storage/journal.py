@@ -388,6 +388,8 @@ class TrainingJournal:
         local record is never overwritten by an older server copy. False when the
         server cannot be reached or records are waiting: training goes on with what
         the journal already has."""
+        if not self._online and self._last_error is not None:
+            return False  # known to be away: the sender keeps trying; nobody waits here
         if not self.flush(timeout_s=3.0):
             return False
         try:

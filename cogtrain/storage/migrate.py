@@ -8,6 +8,7 @@ advisory lock: one PC migrates, the others wait for it and then find nothing to 
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -19,6 +20,11 @@ from sqlalchemy import Engine, text
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 MIGRATION_LOCK_KEY = 0x636F67747261696E  # "cogtrain": the advisory lock one upgrade holds
+
+_IN_PROCESS = threading.Lock()
+"""Alembic keeps the running migration in module globals (``alembic.context``, ``op``),
+so two threads of one program must never upgrade at once: on a PC with a shared
+server the journal's sender and the staff side open the server at the same moment."""
 
 
 def alembic_config() -> Config:
@@ -41,7 +47,7 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run pending migrations in one transaction (nothing half-migrated)."""
     cfg = alembic_config()
-    with engine.begin() as conn:
+    with _IN_PROCESS, engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         cfg.attributes["connection"] = conn

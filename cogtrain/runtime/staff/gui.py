@@ -183,7 +183,44 @@ class StaffScene(Scene):
         theme = self.theme or th.Theme(surface.get_height())
         m = theme.px(28)
         top = theme.px(84)
-        return pygame.Rect(m, top, surface.get_width() - 2 * m, surface.get_height() - top - m)
+        bottom = m + self.sync_strip_height(theme)
+        return pygame.Rect(m, top, surface.get_width() - 2 * m, surface.get_height() - top - bottom)
+
+    def sync_strip_height(self, theme: th.Theme) -> int:
+        """The strip at the foot of every staff screen on a PC that trains against the
+        clinic's shared server (0 elsewhere): always there, so the layout never jumps
+        when the connection comes and goes."""
+        if getattr(self.nav, "sync_status", None) is None:
+            return 0
+        return 2 * theme.font(th.SIZE_STAFF_SMALL).get_linesize() + theme.px(16)
+
+    def _draw_sync(self, surface: pygame.Surface, theme: th.Theme) -> None:
+        height = self.sync_strip_height(theme)
+        if not height:
+            return
+        notice = self.nav.sync_notice()
+        if notice is None:
+            return
+        strip = pygame.Rect(0, surface.get_height() - height, surface.get_width(), height)
+        calm = notice.kind in ("ok", "sending")
+        pygame.draw.rect(surface, th.PANEL if calm else ERROR_BG, strip)
+        pygame.draw.line(
+            surface,
+            th.PANEL_BORDER if calm else ERROR_BORDER,
+            strip.topleft,
+            strip.topright,
+            max(1, theme.px(2)),
+        )
+        draw_paragraph(
+            surface,
+            theme,
+            notice.text,
+            strip.inflate(-2 * theme.px(28), -theme.px(12)),
+            size=th.SIZE_STAFF_SMALL,
+            color=th.MUTED if calm else th.TEXT,
+            align_center=False,
+            line_gap=1.15,
+        )
 
     def _header_buttons(self) -> None:
         if self.nav.session is None or self.ui is None or self.theme is None:
@@ -240,6 +277,7 @@ class StaffScene(Scene):
         area = self.content_area(surface)
         self.draw_content(surface, area)
         self.ui.draw_ui(surface)
+        self._draw_sync(surface, theme)
         # Last, so a message is never hidden behind a list or an entry.
         self._draw_messages(surface, theme)
 

@@ -8,6 +8,7 @@ always returns to the participant start screen, so a record is never left on scr
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 
@@ -15,6 +16,7 @@ from cogtrain.i18n import Msg
 from cogtrain.runtime.app import App
 from cogtrain.staff.desk import StaffDesk, StaffSession
 from cogtrain.staff.roles import Role
+from cogtrain.staff.sync_notice import SyncNotice, SyncState, describe_sync
 from cogtrain.storage.staff_records import GoalRow
 from cogtrain.storage.store import ParticipantInfo
 
@@ -27,12 +29,32 @@ class StaffNav:
         *,
         on_start_training: Callable[[ParticipantInfo], None],
         on_exit: Callable[[Msg | None], None],
+        sync_status: Callable[[], SyncState] | None = None,
     ) -> None:
         self.app = app
         self.desk = desk
         self.session: StaffSession | None = None
         self.on_start_training = on_start_training
         self.on_exit = on_exit
+        self.sync_status = sync_status
+        self._sync_cache: tuple[float, SyncNotice] | None = None
+
+    # -- the link to the clinic's server ----------------------------------------------
+
+    SYNC_REFRESH_S = 2.0
+    """How often the staff screens ask the journal how it is doing (it reads a table)."""
+
+    def sync_notice(self) -> SyncNotice | None:
+        """The line about this PC's link to the shared server; None on a PC with its own
+        database (nothing to tell)."""
+        if self.sync_status is None:
+            return None
+        now = time.monotonic()
+        if self._sync_cache is None or now - self._sync_cache[0] > self.SYNC_REFRESH_S:
+            from cogtrain.runtime.staff.dates import date_time
+
+            self._sync_cache = (now, describe_sync(self.sync_status(), date_time))
+        return self._sync_cache[1]
 
     # -- who is here ----------------------------------------------------------------
 

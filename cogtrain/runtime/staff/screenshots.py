@@ -248,6 +248,35 @@ def _export_running(nav, shot, tmp: str) -> None:  # type: ignore[no-untyped-def
         scene.notice = None
 
 
+def _shared_server(app: App, desk: StaffDesk, flow: ProgramFlow, shot) -> None:  # type: ignore[no-untyped-def]
+    """The staff screens' foot on a PC that trains against the clinic's server: away
+    for a while with records waiting, then all sent."""
+    from cogtrain.runtime.staff.nav import StaffNav
+    from cogtrain.storage.journal import JournalStatus
+
+    server = "postgresql+psycopg://cogtrain@db.klinikk.local:5432/cogtrain"
+    away = JournalStatus(
+        server, False, 340, 0, datetime.now(UTC) - timedelta(minutes=25), "connection refused"
+    )
+    states = [away]
+    nav = StaffNav(
+        app,
+        desk,
+        on_start_training=flow.pick,
+        on_exit=flow.show_start,
+        sync_status=lambda: states[0],
+    )
+    nav.logged_in(desk.login("kari", PASSWORD))
+    shot("12b_overview_server_away")
+    states[0] = JournalStatus(server, True, 0, 0, None, None)
+    nav._sync_cache = None
+    p = desk.records.participant_by_code("JMO-014")
+    assert p is not None
+    nav.participant(p.id)
+    shot("12c_progress_server_ok", frames=3)
+    nav.logout()
+
+
 def render_staff(out_dir: Path, size: tuple[int, int]) -> list[Path]:
     """Save a PNG of every staff screen; returns the files."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -307,6 +336,7 @@ def render_staff(out_dir: Path, size: tuple[int, int]) -> list[Path]:
                     continue  # a screen still being written
                 shot(name, frames=3)
             nav.logout()
+            _shared_server(app, desk, flow, shot)
             nav.logged_in(desk.login("admin", PASSWORD))
             shot("13_overview_admin")
             nav.participant_form(p.id)

@@ -23,6 +23,8 @@ EXPECTED = (
     "10_goal_edit",
     "11_rating",
     "12_note",
+    "12b_overview_server_away",
+    "12c_progress_server_ok",
     "13_overview_admin",
     "14_participant_admin",
     "15_accounts",
