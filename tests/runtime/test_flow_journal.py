@@ -65,9 +65,7 @@ def server(tmp_path: Path) -> Server:
     s = srv.open(None)
     desk = StaffDesk.with_exercises(s)
     desk.create_first_admin(StaffUserDraft("admin", "Anne Admin", "admin", PW, PW))
-    desk.login("admin", PW).add_user(
-        StaffUserDraft("kari", "Kari Konsulent", "consultant", PW, PW)
-    )
+    desk.login("admin", PW).add_user(StaffUserDraft("kari", "Kari Konsulent", "consultant", PW, PW))
     desk.login("kari", PW).create_participant(
         ParticipantDraft("JMO-014", "jmo-standard", "02.11.2026", "en", pin="2580")
     )
