@@ -67,6 +67,16 @@ def read_config_file(path: Path) -> dict[str, Any]:
             f"The settings file {path} is not valid TOML: {exc}.",
             hint="Fix the line named above, or remove the file.",
         ) from exc
+    except UnicodeDecodeError as exc:  # tomllib decodes the bytes itself, strictly
+        raise ConfigError(
+            f"The settings file {path} is not UTF-8 text (byte {exc.start + 1} cannot be read).",
+            hint="Save it again as UTF-8 in a plain-text editor, or remove the file.",
+        ) from exc
+    except ValueError as exc:  # Python's limit on int digits, let through by tomllib
+        raise ConfigError(
+            f"The settings file {path} has a number with thousands of digits.",
+            hint=f"Allowed keys: {', '.join(sorted(ALLOWED))}; none of them is a number.",
+        ) from exc
     except OSError as exc:
         raise ConfigError(
             f"The settings file {path} cannot be read ({exc.strerror}).",

@@ -20,6 +20,13 @@ class CogtrainError(Exception):
         return f"{self.message}\n{self.hint}" if self.hint else self.message
 
 
+class StoppedOnRequest(CogtrainError):
+    """Work stopped because the person asked it to (Cancel), not because it failed.
+
+    A :class:`CogtrainError`, so everything that cleans up after a failed action does
+    so here too; audited as "stopped" rather than "failed" (see the desk's export)."""
+
+
 class DataFileError(CogtrainError):
     """A data file staff edit (a training profile, an assessment battery) that cannot be
     used: names the file, the key, what is wrong and what is allowed. Subclasses say in

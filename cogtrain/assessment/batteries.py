@@ -81,7 +81,7 @@ from cogtrain.errors import DataFileError
 from cogtrain.i18n import Msg, ngettext, number
 from cogtrain.paths import PROJECT_ROOT
 from cogtrain.training.exercise import Domain
-from cogtrain.training.plans import LANGUAGES, PlanError, _kind, _read_toml
+from cogtrain.training.plans import LANGUAGES, PlanError, _kind, _read_toml, _shown
 from cogtrain.training.plans import _Reader as _PlanReader
 
 BATTERIES_DIR = PROJECT_ROOT / "batteries"
@@ -255,7 +255,7 @@ class Instrument:
         raise BatteryError(
             self.source,
             f"instrument {self.instrument_id}",
-            f"no measure {measure_id!r}",
+            f"no measure {_shown(measure_id)}",
             "one of: " + ", ".join(self.measure_ids),
         )
 
@@ -308,7 +308,7 @@ class Battery:
         raise BatteryError(
             self.source,
             "instruments",
-            f"no instrument {instrument_id!r} in battery {self.battery_id}",
+            f"no instrument {_shown(instrument_id)} in battery {self.battery_id}",
             "one of: " + (", ".join(self.instrument_ids) or "none"),
         )
 
@@ -324,7 +324,7 @@ def _lookup(items: Sequence[_T], ids: Sequence[str], wanted: str, key: str, noun
     raise BatteryError(
         "loaded batteries",
         key,
-        f"no {noun} {wanted!r}",
+        f"no {noun} {_shown(wanted)}",
         "one of: " + (", ".join(ids) or "none loaded"),
     )
 
@@ -443,9 +443,9 @@ class _Reader(_PlanReader):
             "characters"
         )
         if not isinstance(value, str):
-            raise self.fail(key, f"{value!r} is {_kind(value)}", allowed)
+            raise self.fail(key, f"{_shown(value)} is {_kind(value)}", allowed)
         if not _ID.fullmatch(value) or len(value) > ID_MAX:
-            raise self.fail(key, f"{value!r} is not a valid id", allowed)
+            raise self.fail(key, f"{_shown(value)} is not a valid id", allowed)
         return value
 
     def required(self, table: Mapping[str, Any], name: str, prefix: str, allowed: str) -> object:
@@ -456,9 +456,9 @@ class _Reader(_PlanReader):
     def choice(self, key: str, value: object, choices: Sequence[str]) -> str:
         allowed = "one of " + ", ".join(f'"{c}"' for c in choices)
         if not isinstance(value, str):
-            raise self.fail(key, f"{value!r} is {_kind(value)}", allowed)
+            raise self.fail(key, f"{_shown(value)} is {_kind(value)}", allowed)
         if value not in choices:
-            raise self.fail(key, f"{value!r} is not allowed", allowed)
+            raise self.fail(key, f"{_shown(value)} is not allowed", allowed)
         return value
 
 
@@ -480,7 +480,9 @@ def _parse_head(r: _Reader, data: Mapping[str, Any], loaded: Sequence[Battery]) 
     for other in loaded:
         if other.battery_id == battery_id:
             raise r.fail(
-                "id", f"battery {battery_id!r} is already defined in {other.source}", id_allowed
+                "id",
+                f"battery {_shown(battery_id)} is already defined in {other.source}",
+                id_allowed,
             )
     names = r.names(data, "name")
     desc = r.names(data, "description", required=False)
@@ -498,9 +500,9 @@ def _parse_head(r: _Reader, data: Mapping[str, Any], loaded: Sequence[Battery]) 
             where = taken[domain_id]
             raise r.fail(
                 at + ".id",
-                f"domain {domain_id!r} is listed twice"
+                f"domain {_shown(domain_id)} is listed twice"
                 if where == r.source
-                else f"domain {domain_id!r} is already defined in {where}",
+                else f"domain {_shown(domain_id)} is already defined in {where}",
                 "a domain id used once in all battery files (an instrument may use "
                 "another file's domain)",
             )
@@ -512,7 +514,9 @@ def _parse_head(r: _Reader, data: Mapping[str, Any], loaded: Sequence[Battery]) 
         )
         for t in trains:
             if t not in training:
-                raise r.fail(at + ".trains", f"{t!r} is not a training domain", trains_allowed)
+                raise r.fail(
+                    at + ".trains", f"{_shown(t)} is not a training domain", trains_allowed
+                )
         domains.append(
             AssessmentDomain(
                 domain_id=domain_id,
@@ -530,7 +534,9 @@ def _parse_measure(r: _Reader, entry: object, at: str, taken: set[str]) -> Measu
     assert isinstance(entry, Mapping)
     measure_id = r.ident(at + ".id", r.required(entry, "id", at + ".", "a snake_case id"))
     if measure_id in taken:
-        raise r.fail(at + ".id", f"measure {measure_id!r} is listed twice", "distinct measure ids")
+        raise r.fail(
+            at + ".id", f"measure {_shown(measure_id)} is listed twice", "distinct measure ids"
+        )
     taken.add(measure_id)
     at = at.rsplit("[", 1)[0] + "." + measure_id
     names = r.names(entry, "name", at + ".")
@@ -624,9 +630,9 @@ def parse_battery(
             where = taken[instrument_id]
             raise r.fail(
                 at + ".id",
-                f"instrument {instrument_id!r} is listed twice"
+                f"instrument {_shown(instrument_id)} is listed twice"
                 if where == source
-                else f"instrument {instrument_id!r} is already defined in {where}",
+                else f"instrument {_shown(instrument_id)} is already defined in {where}",
                 id_allowed,
             )
         taken[instrument_id] = source
@@ -635,9 +641,9 @@ def parse_battery(
     def domain_of(at: str, entry: Mapping[str, Any]) -> str:
         value = r.required(entry, "domain", at + ".", domain_allowed)
         if not isinstance(value, str):
-            raise r.fail(at + ".domain", f"{value!r} is {_kind(value)}", domain_allowed)
+            raise r.fail(at + ".domain", f"{_shown(value)} is {_kind(value)}", domain_allowed)
         if value not in domains:
-            raise r.fail(at + ".domain", f"unknown domain {value!r}", domain_allowed)
+            raise r.fail(at + ".domain", f"unknown domain {_shown(value)}", domain_allowed)
         return value
 
     instruments: list[Instrument] = []
@@ -670,7 +676,7 @@ def parse_battery(
             )
         score = entry.get("score", with_standard[0])
         if not isinstance(score, str) or score not in with_standard:
-            shown = repr(score) if isinstance(score, str) else f"{score!r} ({_kind(score)})"
+            shown = _shown(score) if isinstance(score, str) else f"{_shown(score)} ({_kind(score)})"
             raise r.fail(
                 at + ".score",
                 f"{shown} is not one of its measures with a standardised score",
@@ -707,7 +713,7 @@ def parse_battery(
             if domain_id in scored_domains:
                 raise r.fail(
                     at + ".domain",
-                    f"domain {domain_id!r} already has a domain score "
+                    f"domain {_shown(domain_id)} already has a domain score "
                     f"({scored_domains[domain_id]!r})",
                     "one composite per domain",
                 )

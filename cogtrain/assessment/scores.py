@@ -40,6 +40,7 @@ from cogtrain.staff.forms import (
     _choices,
     _Collector,
     parse_day,
+    refuse_unstorable,
 )
 
 __all__ = [
@@ -341,6 +342,7 @@ def validate_score(draft: ScoreDraft, batteries: BatterySet, today: date) -> Cle
     """Check one score: the test and measure exist, the date is real and not in the
     future, and the values are numbers within the measure's limits."""
     _check_today(today)
+    refuse_unstorable(draft, multiline=("comment",))
     errors = _Collector()
     instrument, measure = _lookup(errors, draft, batteries)
     timepoint = _timepoint(errors, draft.timepoint)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pygame
 
 from cogtrain.i18n import Msg
@@ -11,21 +13,53 @@ from cogtrain.runtime.theme import SIZE_BODY, TEXT, Color, Theme
 def wrap(
     theme: Theme, text: Msg, width_px: int, size: int = SIZE_BODY, *, bold: bool = False
 ) -> list[Msg]:
-    """Split ``text`` into lines no wider than ``width_px`` (breaking at spaces)."""
+    """Split ``text`` into lines no wider than ``width_px``, breaking at spaces.
+
+    A word wider than the line on its own (a folder path in "saved as ...", a long URL)
+    is broken after a ``/``, ``\\``, ``-``, ``_`` or ``.`` where it can be, else between
+    characters, so it never runs off the panel it is in."""
     font = theme.font(size, bold=bold)
     lines: list[Msg] = []
     for paragraph in str(text).split("\n"):
-        words = paragraph.split(" ")
         line = ""
-        for word in words:
+        for word in paragraph.split(" "):
             candidate = f"{line} {word}" if line else word
-            if font.size(candidate)[0] <= width_px or not line:
+            if font.size(candidate)[0] <= width_px:
                 line = candidate
-            else:
+                continue
+            if line:
                 lines.append(Msg(line))
-                line = word
+                line = ""
+            pieces = _break_word(font, word, width_px)
+            lines.extend(Msg(p) for p in pieces[:-1])
+            line = pieces[-1]
         lines.append(Msg(line))
     return lines
+
+
+_BREAK_AFTER = re.compile(r"(?<=[/\\\-_.])")
+
+
+def _break_word(font: pygame.font.Font, word: str, width_px: int) -> list[str]:
+    """``word`` in pieces no wider than ``width_px`` (at least one character each)."""
+    if font.size(word)[0] <= width_px:
+        return [word]
+    pieces: list[str] = []
+    current = ""
+    for part in _BREAK_AFTER.split(word):
+        if font.size(current + part)[0] <= width_px:
+            current += part
+            continue
+        if current:
+            pieces.append(current)
+            current = ""
+        for ch in part:  # a part that is itself too wide: between characters
+            if current and font.size(current + ch)[0] > width_px:
+                pieces.append(current)
+                current = ""
+            current += ch
+    pieces.append(current)
+    return pieces
 
 
 def draw_line(

@@ -29,7 +29,7 @@ from cogtrain.assessment.feedback import (
     domain_profiles,
 )
 from cogtrain.assessment.scores import CleanScore, ScoreDraft, Timepoint, validate_score
-from cogtrain.errors import CogtrainError
+from cogtrain.errors import CogtrainError, StoppedOnRequest
 
 if TYPE_CHECKING:
     from cogtrain.export import ExportResult
@@ -230,10 +230,11 @@ class StaffDesk:
 
     def unlock_from_command_line(self, username: str) -> None:
         """``cogtrain user unlock``: clear the lock and the failed-login count."""
-        row = self.records.user_by_username(username.strip().lower())
+        name = username.strip().lower()
+        row = None if forms.unstorable_char(name) else self.records.user_by_username(name)
         if row is None:
             raise LoginFailed(
-                f"There is no staff account called {username!r}.",
+                f"There is no staff account called {_printable(username)!r}.",
                 hint="`cogtrain user list` shows the accounts.",
             )
         self.records.update_user(
@@ -249,8 +250,9 @@ class StaffDesk:
         """Check a name and password; five failures in a row lock the account for a while."""
         now = self.now()
         name = username.strip().lower()
-        row = self.records.user_by_username(name)
+        row = None if forms.unstorable_char(name) else self.records.user_by_username(name)
         if row is None:
+            name = _printable(name)  # audited as typed, but never a NUL or a surrogate
             self.records.audit(
                 AuditEntry(None, name or "?", "login", "failed", detail={"why": "unknown_user"}),
                 now=now,
@@ -329,7 +331,8 @@ class StaffDesk:
 
         now = self.now()
         wrong = _("The code or the PIN is not right. Try again, or ask your work consultant.")
-        rec = self.records.participant_by_code(normalise_code(code))
+        code = normalise_code(code)
+        rec = None if forms.unstorable_char(code) else self.records.participant_by_code(code)
         if rec is None or not rec.active or not rec.has_pin:
             self.records.audit(
                 AuditEntry(None, PARTICIPANT_ACTOR, "participant_login", "failed"), now=now
@@ -561,7 +564,7 @@ class StaffSession:
         )
 
     def _consultant_id(self, username: str | None) -> uuid.UUID | None:
-        if not username:
+        if not username or forms.unstorable_char(username):
             return None
         row = self.records.user_by_username(username)
         if row is None or row.role != Role.CONSULTANT.value or not row.active:
@@ -609,7 +612,10 @@ class StaffSession:
         )
 
     def rate_goal(self, draft: forms.RatingDraft) -> RatingRow:
-        goal_id = uuid.UUID(str(draft.goal_id))
+        goal_id = _goal_uuid(draft.goal_id)
+        if goal_id is None:
+            forms.validate_rating(draft, known_goal_ids=())  # names the field, and any other
+        assert goal_id is not None
         goal = self.records.goal(goal_id)
         rec = self._participant(goal.participant_id)
         self._require(Action.GOAL_RATE, rec)
@@ -631,8 +637,13 @@ class StaffSession:
     def add_note(self, participant_id: uuid.UUID, draft: forms.NoteDraft) -> NoteRow:
         rec = self._participant(participant_id)
         self._require(Action.NOTE_ADD, rec)
-        clean = forms.validate_note(draft, known_exercise_ids=tuple(self.desk.exercise_domains))
-        goal_id = uuid.UUID(str(clean.goal_id)) if clean.goal_id else None
+        clean = forms.validate_note(
+            draft,
+            known_exercise_ids=tuple(self.desk.exercise_domains),
+            # Only this participant's goals: a note must never hang on someone else's.
+            known_goal_ids={str(g.id) for g in self.records.goals_of(rec.id)},
+        )
+        goal_id = _goal_uuid(clean.goal_id)
         return self.records.add_note(
             rec.id,
             text=clean.text,
@@ -754,9 +765,21 @@ class StaffSession:
                 key_file=key_file,
                 progress=progress,
             )
+        except StoppedOnRequest as exc:
+            self._audit_alone(
+                "export_data", outcome="stopped", detail={**flags, "why": exc.message[:200]}
+            )
+            raise
         except CogtrainError as exc:
             self._audit_alone(
                 "export_data", outcome="failed", detail={**flags, "why": exc.message[:200]}
+            )
+            raise
+        except BaseException as exc:
+            # Stopped on purpose (Cancel on the staff screen, Ctrl+C): nothing was
+            # written, but the attempt is still in the audit log.
+            self._audit_alone(
+                "export_data", outcome="stopped", detail={**flags, "why": type(exc).__name__}
             )
             raise
         detail = {**flags, "path": str(result.path), "n_trials": result.n_trials}
@@ -976,6 +999,22 @@ class StaffSession:
 
 
 # -- helpers ------------------------------------------------------------------------
+
+
+def _printable(text: str) -> str:
+    """``text`` with control and broken characters escaped (``\\x00``, ``\\udcff``), cut
+    to 64 characters: how a name nobody could have typed is audited and shown."""
+    if forms.unstorable_char(text) is None:
+        return text[:64]
+    return repr(text)[1:-1][:64]
+
+
+def _goal_uuid(raw: object) -> uuid.UUID | None:
+    """A goal id from a form (a UUID as text); ``None`` when it is not one."""
+    try:
+        return uuid.UUID(str(raw).strip())
+    except ValueError:
+        return None
 
 
 def _identity(row: StaffUserRow) -> StaffIdentity:

@@ -19,6 +19,7 @@ never shown in a message or a ``repr``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -92,6 +93,58 @@ def _check_text(name: str, value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str as typed in the form, not {value!r}")
     return value
+
+
+LINE_BREAKS = "\n\r\t"
+"""The control characters a text of several lines (a note, a comment) may hold."""
+
+
+def unstorable_char(text: str, *, multiline: bool = False) -> str | None:
+    """The first character of ``text`` that must not be saved, as ``U+XXXX``; ``None``
+    when there is none.
+
+    Control characters (NUL, escape; line breaks and tabs outside texts of several
+    lines) come from pasting, not typing: PostgreSQL refuses NUL in text, the screen's
+    font cannot draw it, and an escape sequence repaints the terminal that lists staff.
+    A lone surrogate (a broken character, e.g. from a command-line argument that was not
+    UTF-8) cannot be written to the database at all.
+    """
+    for ch in text:
+        kind = unicodedata.category(ch)
+        if kind == "Cs" or (kind == "Cc" and not (multiline and ch in LINE_BREAKS)):
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+def refuse_unstorable(draft: object, *, multiline: Collection[str] = ()) -> None:
+    """Raise :class:`FormErrors` for every text field of ``draft`` (a dataclass; tuples of
+    text too) holding a character :func:`unstorable_char` finds; ``multiline`` names the
+    fields that may have line breaks.
+
+    Checked before anything else and reported alone, because the other checks quote what
+    was typed back in their messages, and that text is what cannot be shown or stored.
+    """
+    errors = _Collector()
+    for name in getattr(draft, "__dataclass_fields__", {}):
+        value = getattr(draft, name)
+        texts = value if isinstance(value, tuple) else (value,)
+        for text in texts:
+            if not isinstance(text, str):
+                continue
+            # Surrounding spaces and line breaks are stripped from every field anyway
+            # (a code copied from a spreadsheet cell ends in one): only what is kept counts.
+            bad = unstorable_char(text.strip(), multiline=name in multiline)
+            if bad is not None:
+                errors.add(
+                    name,
+                    _(
+                        "This field has a character that cannot be saved ({char}: a control "
+                        "character or a broken character). Delete it, or type the text "
+                        "instead of pasting it."
+                    ).format(char=bad),
+                )
+                break
+    errors.raise_if_any()
 
 
 def parse_day(text: str) -> date:
@@ -183,6 +236,7 @@ def validate_participant(
     ``existing_codes``: the codes already in use (leave out the participant's own code
     when editing); compared normalised.
     """
+    refuse_unstorable(draft)
     errors = _Collector()
 
     code = normalise_code(_check_text("code", draft.code))
@@ -279,6 +333,7 @@ def validate_goal(
 ) -> CleanGoal:
     """Check a new or edited goal; the target date, when given, is today or later."""
     _check_today(today)
+    refuse_unstorable(draft, multiline=("workplace_situation",))
     errors = _Collector()
 
     text = _check_text("text", draft.text).strip()
@@ -382,6 +437,7 @@ def validate_note(
 ) -> CleanNote:
     """Check a note; an exercise it refers to must be known, and a goal one of
     ``known_goal_ids`` (the participant's goals; ``None`` when the caller checks that)."""
+    refuse_unstorable(draft, multiline=("text",))
     errors = _Collector()
     text = _check_text("text", draft.text).strip()
     if not text:
@@ -438,6 +494,7 @@ def validate_rating(
 
     ``known_goal_ids``: the participant's goals (``None`` when the caller checks that).
     """
+    refuse_unstorable(draft, multiline=("comment",))
     errors = _Collector()
     goal_id = _check_text("goal_id", draft.goal_id).strip()
     if not goal_id or (known_goal_ids is not None and goal_id not in known_goal_ids):
@@ -483,6 +540,9 @@ def validate_staff_user(
     draft: StaffUserDraft, *, existing_usernames: Collection[str] = ()
 ) -> CleanStaffUser:
     """Check a new staff account (usernames compared lowercased)."""
+    refuse_unstorable(
+        StaffUserDraft(draft.username, draft.display_name, draft.role, "", "")
+    )  # the passwords' own rule (password_problem) never quotes them
     errors = _Collector()
 
     username = _check_text("username", draft.username).strip().lower()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -88,7 +89,9 @@ def verify_secret(stored_hash: str, secret: str) -> bool:
         return False
     try:
         return _hasher.verify(stored_hash, secret)
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeEncodeError):
+        # UnicodeEncodeError: a lone surrogate (a password piped in that was not UTF-8),
+        # which no stored hash was ever made from.
         return False
 
 
@@ -123,6 +126,13 @@ def password_problem(password: str, *, username: str) -> Msg | None:
         )
     if not password.strip():
         return _("The password is only spaces. Choose a password with letters or digits in it.")
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in password):
+        # Never typed at the log-in screen (so the account could not be used), and a
+        # lone surrogate cannot even be hashed. Which character is not said: a secret.
+        return _(
+            "The password has a control character or a broken character in it, which "
+            "cannot be typed when you log in. Type the password instead of pasting it."
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
         return _(
             "The password is too short: use at least {minimum} characters. "

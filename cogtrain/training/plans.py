@@ -58,9 +58,11 @@ Format (every key except ``name`` has the JMO default shown)::
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 import tomllib
+import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -260,8 +262,41 @@ class ProfileSet:
 # --- reading values -------------------------------------------------------------------
 
 
+SHOWN_MAX = 80
+"""Longest part of a wrong value quoted in a message: enough to recognise it (a 64-character
+id is quoted whole), and a pasted page of text does not become a page of error."""
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, cut to :data:`SHOWN_MAX` characters."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to print (Python's digit limit)
+        return "a number too long to show"
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
+
+
+def _key_text(key: object) -> str:
+    """A key as written in a message: control characters escaped, cut like a value."""
+    text = repr(str(key))[1:-1]
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
+
+
+def _control_char(text: str, allowed: str = "") -> str | None:
+    """The first control character in ``text`` that is not in ``allowed``, as U+XXXX.
+
+    A NUL stops the screen's font from drawing the text at all, and an escape sequence
+    repaints a terminal, so names and descriptions keep to printable text."""
+    for ch in text:
+        if unicodedata.category(ch) == "Cc" and ch not in allowed:
+            return f"U+{ord(ch):04X}"
+    return None
+
+
 def _kind(value: object) -> str:
     """What a TOML value is, in words staff recognise."""
+    if isinstance(value, (dt.date, dt.time)):
+        return "a date or time"
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, int):
@@ -291,10 +326,10 @@ class _Reader:
         for key in table:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), allowed, n=1)
-                problem = f"unknown key {key!r}"
+                problem = f"unknown key {_shown(key)}"
                 if close:
                     problem += f" (did you mean {close[0]!r}?)"
-                raise self.fail(prefix + str(key), problem, "keys " + ", ".join(allowed))
+                raise self.fail(prefix + _key_text(key), problem, "keys " + ", ".join(allowed))
 
     def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
         if key not in data:
@@ -311,41 +346,48 @@ class _Reader:
     def integer(self, key: str, value: object, lo: int, hi: int, unit: str = "") -> int:
         allowed = f"a whole number from {lo} to {hi}{unit}"
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, f"{value!r} is {_kind(value)}", allowed)
+            raise self.fail(key, f"{_shown(value)} is {_kind(value)}", allowed)
         if not lo <= value <= hi:
-            raise self.fail(key, f"{value} is out of range", allowed)
+            raise self.fail(key, f"{_shown(value)} is out of range", allowed)
         return value
 
     def number(self, key: str, value: object, lo: float, hi: float, unit: str = "") -> float:
         allowed = f"a number from {lo:g} to {hi:g}{unit}"
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(key, f"{value!r} is {_kind(value)}", allowed)
-        if not math.isfinite(value):
+            raise self.fail(key, f"{_shown(value)} is {_kind(value)}", allowed)
+        if isinstance(value, float) and not math.isfinite(value):
             raise self.fail(key, f"{value} is not a finite number", allowed)
-        if not lo <= value <= hi:
-            raise self.fail(key, f"{value:g} is out of range", allowed)
+        if not lo <= value <= hi:  # compared before float(): a 400-digit int overflows it
+            raise self.fail(key, f"{_shown(value)} is out of range", allowed)
         return float(value)
 
     def boolean(self, key: str, value: object) -> bool:
         if not isinstance(value, bool):
-            raise self.fail(key, f"{value!r} is {_kind(value)}", "true or false")
+            raise self.fail(key, f"{_shown(value)} is {_kind(value)}", "true or false")
         return value
 
     def text(self, key: str, value: object, *, allow_empty: bool = False) -> str:
+        """Text shown to people: a name on one line, or (``allow_empty``) a description,
+        which may also have line breaks and tabs."""
         allowed = "text in quotes" if allow_empty else "non-empty text in quotes"
         if not isinstance(value, str):
-            raise self.fail(key, f"{value!r} is {_kind(value)}", allowed)
+            raise self.fail(key, f"{_shown(value)} is {_kind(value)}", allowed)
         if not allow_empty and not value.strip():
             raise self.fail(key, "is empty", allowed)
+        bad = _control_char(value, "\n\t" if allow_empty else "")
+        if bad is not None:
+            raise self.fail(
+                key, f"has the control character {bad}", allowed + " without control characters"
+            )
         return value.strip()
 
     def string_list(self, key: str, value: object, allowed: str) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(key, f"{value!r} is not a list of text", allowed)
+            raise self.fail(key, f"{_shown(value)} is not a list of text", allowed)
         seen: set[str] = set()
         for v in value:
             if v in seen:
-                raise self.fail(key, f"{v!r} is listed twice", allowed)
+                raise self.fail(key, f"{_shown(v)} is listed twice", allowed)
             seen.add(v)
         return list(value)
 
@@ -353,11 +395,11 @@ class _Reader:
         known = self.known_text()
         allowed = f"one of {known}" + (' or "" (none)' if allow_empty else "")
         if not isinstance(value, str):
-            raise self.fail(key, f"{value!r} is {_kind(value)}", allowed)
+            raise self.fail(key, f"{_shown(value)} is {_kind(value)}", allowed)
         if value == "" and allow_empty:
             return value
         if value not in self.known:
-            raise self.fail(key, f"unknown exercise {value!r}", allowed)
+            raise self.fail(key, f"unknown exercise {_shown(value)}", allowed)
         return value
 
     def exercise_list(self, key: str, value: object) -> tuple[str, ...]:
@@ -365,7 +407,7 @@ class _Reader:
         ids = self.string_list(key, value, allowed)
         for v in ids:
             if v not in self.known:
-                raise self.fail(key, f"unknown exercise {v!r}", allowed)
+                raise self.fail(key, f"unknown exercise {_shown(v)}", allowed)
         return tuple(ids)
 
     def weekdays(self, key: str, value: object) -> tuple[int, ...]:
@@ -376,7 +418,7 @@ class _Reader:
         days: list[int] = []
         for n in names:
             if n.lower() not in WEEKDAYS:
-                raise self.fail(key, f"{n!r} is not a weekday", allowed)
+                raise self.fail(key, f"{_shown(n)} is not a weekday", allowed)
             days.append(WEEKDAYS.index(n.lower()) + 1)
         if len(set(days)) != len(days):
             raise self.fail(key, "a weekday is listed twice", allowed)
@@ -490,7 +532,7 @@ def parse_plan(
         raw_order = r.string_list("rotation.domain_order", rotation["domain_order"], order_allowed)
         for v in raw_order:
             if v not in {d.value for d in Domain}:
-                raise r.fail("rotation.domain_order", f"{v!r} is not a domain", order_allowed)
+                raise r.fail("rotation.domain_order", f"{_shown(v)} is not a domain", order_allowed)
         if len(raw_order) != len(Domain):
             missing = [d.value for d in Domain if d.value not in raw_order]
             raise r.fail("rotation.domain_order", f"leaves out {', '.join(missing)}", order_allowed)
@@ -626,6 +668,13 @@ def _read_toml(path: Path, source: str) -> dict[str, Any]:
         raise PlanError(
             source, "(whole file)", f"is not valid TOML ({exc})", "TOML syntax, see https://toml.io"
         ) from None
+    except ValueError:  # tomllib lets Python's limit on int digits through as it is
+        raise PlanError(
+            source,
+            "(whole file)",
+            "has a number with thousands of digits",
+            "numbers of ordinary size",
+        ) from None
 
 
 def load_profile(path: Path, known_exercise_ids: Collection[str]) -> TrainingPlan:
@@ -706,6 +755,17 @@ def parse_overrides(
         exclude=exclude,
         warm_up=warm_up,
     )
+
+
+def read_overrides_file(path: Path) -> dict[str, Any]:
+    """A participant's override file as its raw table (what is stored with them).
+
+    Unreadable, not UTF-8, not TOML, a number with thousands of digits: each is a
+    :class:`PlanError` naming the file, so the command line needs no reading of its own.
+    Check the table with :func:`parse_overrides`.
+    """
+    path = Path(path)
+    return _read_toml(path, str(path))
 
 
 def load_overrides(path: Path, known_exercise_ids: Collection[str]) -> PlanOverrides:

@@ -171,3 +171,83 @@ def test_a_mangled_profile_file_gives_a_plan_error(
     else:
         tomllib.loads(text)  # it parsed, and the plan is whole
         assert plan.total_hours > 0 and plan.training_days
+
+
+# -- characters that cannot be stored or shown ----------------------------------------------
+
+VALID_DRAFTS = {
+    "participant": (
+        ParticipantDraft("JMO-014", "jmo-standard", "01.12.2026", "nb", "kari", "2468"),
+        lambda d: validate_participant(
+            d, known_profiles=("jmo-standard",), known_consultants=("kari",)
+        ),
+        (),
+    ),
+    "goal": (
+        GoalDraft("Holde fokus", "På lageret", ("memory",), ("symbol_coding",), "05.12.2026"),
+        lambda d: validate_goal(d, known_exercise_ids=EXERCISE_IDS, today=TODAY),
+        ("workplace_situation",),
+    ),
+    "note": (
+        NoteDraft("Brukte lista hele uka.", None, "symbol_coding"),
+        lambda d: validate_note(d, known_exercise_ids=EXERCISE_IDS),
+        ("text",),
+    ),
+    "rating": (RatingDraft("g1", "+1", "Bra uke"), validate_rating, ("comment",)),
+    "staff": (
+        StaffUserDraft("per.h", "Per H", "consultant", "lagerhylle-2026", "lagerhylle-2026"),
+        validate_staff_user,
+        (),
+    ),
+}
+BAD_CHARS = st.one_of(
+    st.characters(categories=("Cc",)),
+    st.characters(categories=("Cs",)),
+)
+
+
+@FAST
+@given(
+    form=st.sampled_from(sorted(VALID_DRAFTS)),
+    data=st.data(),
+    bad=BAD_CHARS,
+)
+def test_a_control_or_broken_character_is_refused_in_the_field_it_is_in(
+    form: str, data: st.DataObject, bad: str
+) -> None:
+    """Pasted NULs and escapes, and the lone surrogates of a non-UTF-8 argument: refused
+    in exactly the field they are in (line breaks only where a text has several lines),
+    never quoted back raw, and never stored (PostgreSQL refuses NUL; SQLite cannot
+    encode a surrogate)."""
+    from dataclasses import fields, replace
+
+    draft, validate, multiline = VALID_DRAFTS[form]
+    validate(draft)  # the unchanged draft passes
+    text_fields = [f.name for f in fields(draft) if isinstance(getattr(draft, f.name), str)]
+    name = data.draw(st.sampled_from(text_fields), label="field")
+    at = data.draw(st.integers(0, len(getattr(draft, name))), label="at")
+    value = getattr(draft, name)
+    changed = replace(draft, **{name: value[:at] + bad + value[at:]})
+    kept = getattr(changed, name)
+    if "password" not in name:  # every other field is stripped before it is used
+        kept = kept.strip()
+    if bad not in kept or (name in multiline and bad in "\n\r\t"):
+        validate(changed)
+        return
+    with pytest.raises(FormErrors) as caught:
+        validate(changed)
+    assert name in caught.value.fields
+    for e in caught.value.errors:
+        if "password" not in e.field:
+            assert bad not in str(e.message) or bad == " "
+
+
+@pytest.mark.parametrize(
+    "password", ["lagerhylle-2026\t", "lager\x00hylle-2026", "lager\udcffhylle"]
+)
+def test_a_password_nobody_can_type_at_the_log_in_is_refused(password: str) -> None:
+    """A surrogate could not even be hashed (argon2 encodes UTF-8): was a traceback."""
+    with pytest.raises(FormErrors) as caught:
+        validate_staff_user(StaffUserDraft("per.h", "Per H", "consultant", password, password))
+    assert caught.value.fields == ("password",)
+    assert password not in str(caught.value)

@@ -84,6 +84,7 @@ OUTCOME_LABELS: dict[str, str] = {
     "ok": N_("done"),
     "failed": N_("failed"),
     "denied": N_("refused"),
+    "stopped": N_("stopped"),
 }
 WHY_LABELS: dict[str, str] = {
     "wrong_password": N_("wrong password"),

@@ -18,18 +18,18 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Generic, TypeVar
 
-from cogtrain.errors import CogtrainError
+from cogtrain.errors import StoppedOnRequest
 
 T = TypeVar("T")
 
 Report = Callable[[int, int], None]
 
 
-class Cancelled(CogtrainError):
+class Cancelled(StoppedOnRequest):
     """Raised inside the worker, from ``report``, once the staff member asked to stop.
 
-    A :class:`CogtrainError`, so code that audits failed actions (the desk's export)
-    records the stopped attempt like any other action that did not finish."""
+    A :class:`~cogtrain.errors.StoppedOnRequest`, so code that audits actions (the
+    desk's export) records the attempt as stopped, and cleans up as after a failure."""
 
     def __init__(self) -> None:
         super().__init__(

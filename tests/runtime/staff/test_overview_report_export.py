@@ -275,7 +275,7 @@ def test_cancel_leaves_no_file_and_no_partial_folder(
     assert str(_("The export was stopped. Nothing was saved.")) in drive.shown()
     assert not scene.messages
     (row,) = _export_rows(desk)
-    assert row.outcome == "failed" and "Stopped" in row.detail["why"]
+    assert row.outcome == "stopped" and "Stopped" in row.detail["why"]
 
 
 def test_an_export_error_shows_its_reason_and_leaves_nothing(
@@ -316,7 +316,7 @@ def test_the_idle_logout_stops_the_export_cleanly_first(
     assert everything_in(staff_documents_dir()) == []
     assert not [t for t in threading.enumerate() if t.name == "cogtrain-export"]
     (row,) = _export_rows(desk)
-    assert row.outcome == "failed"
+    assert row.outcome == "stopped"
     logout = next(r for r in desk.records.audit_log(limit=50) if r.action == "logout")
     assert logout.detail == {"reason": "idle"}
 
