@@ -9,7 +9,10 @@ The config file is TOML at ``platformdirs.user_config_dir("cogtrain")/config.tom
 
 A wrong file is refused with a message naming the file, the key and what is allowed.
 
-cogtrain only reads this file; IT writes it. A ``database_url`` holding a password is
+``cogtrain db use URL`` writes ``database_url`` into it (:func:`save_setting`): the
+file is created, or replaced as a whole, with owner-only permissions (0600) before any
+byte is written, so a password in the URL is never readable by others even for a
+moment. Other settings in the file are kept. A ``database_url`` holding a password is
 refused while the file can be read by other users of the PC (group or world bits set):
 a clinic PC is shared, and that password opens every participant's records on the
 server. Refusing rather than warning because a warning in a log nobody reads leaves the
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,6 +129,63 @@ def _check_private(path: Path, raw_url: str) -> None:
             f"this PC may read it (permissions {mode:04o}).",
             hint=f"Make it readable by its owner only: chmod 600 {path}",
         )
+
+
+def save_setting(key: str, value: str | bool, path: Path | None = None) -> Path:
+    """Set ``key`` in the settings file (creating it), keeping the other settings.
+
+    Written to a temporary file in the same folder, created 0600, synced, then moved
+    over the old file: a crash leaves the old file or the new one, never half of one.
+    A file that cannot be read as settings is refused and left as it is."""
+    if key not in ALLOWED or not isinstance(value, ALLOWED[key]):
+        raise ConfigError(
+            f"{key!r} cannot be set to {value!r}.",
+            hint=f"Settings: {', '.join(sorted(ALLOWED))}.",
+        )
+    target = path or config_path()
+    current: dict[str, Any] = {}
+    if target.exists():
+        try:
+            current = tomllib.loads(target.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError too
+            raise ConfigError(
+                f"The settings file {target} cannot be read, so it was not changed ({exc}).",
+                hint="Fix or remove the file, then try again.",
+            ) from exc
+    current[key] = value
+    lines = [
+        "# cogtrain settings (written by `cogtrain db use`; see README)\n",
+        *(f"{k} = {_toml_value(current[k])}\n" for k in sorted(current) if k in ALLOWED),
+    ]
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            if hasattr(os, "fchmod"):  # a left-over temporary file may have had other bits
+                os.fchmod(fd, 0o600)
+            os.write(fd, "".join(lines).encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with suppress(OSError):
+            tmp.unlink()
+        raise ConfigError(
+            f"The settings file {target} could not be written ({exc.strerror or exc}).",
+            hint="Check that the folder exists and that you may write to it.",
+        ) from exc
+    return target
+
+
+def _toml_value(value: Any) -> str:
+    """A TOML value for the settings cogtrain writes (strings and booleans)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    import json
+
+    return json.dumps(str(value), ensure_ascii=False)  # a valid TOML basic string
 
 
 def _example(key: str) -> str:

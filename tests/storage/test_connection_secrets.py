@@ -100,3 +100,29 @@ def test_db_upgrade_migrates_an_empty_database(
         assert {"participant", "trial", "goal", "audit_event", "assessment_score"} <= tables
     finally:
         engine.dispose()
+
+
+def test_saving_the_url_makes_an_owner_only_file_and_keeps_other_settings(
+    tmp_path: Path,
+) -> None:
+    from cogtrain.config import read_config_file, save_setting
+
+    path = tmp_path / "cfg" / "config.toml"
+    path.parent.mkdir()
+    path.write_text('language = "en"\nfullscreen = true\n', encoding="utf-8")
+    path.chmod(0o644)
+    url = 'postgresql+psycopg://trener:p"w\\ø@db.klinikk:5432/cogtrain'
+    assert save_setting("database_url", url, path) == path
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert read_config_file(path) == {"language": "en", "fullscreen": True, "database_url": url}
+    assert not [p for p in path.parent.iterdir() if p.name != "config.toml"]  # no temp file
+
+
+def test_an_unreadable_settings_file_is_not_replaced(tmp_path: Path) -> None:
+    from cogtrain.config import ConfigError, save_setting
+
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"language = \xff\n")
+    with pytest.raises(ConfigError, match="was not changed"):
+        save_setting("database_url", "sqlite:///x.sqlite3", path)
+    assert path.read_bytes() == b"language = \xff\n"
