@@ -128,10 +128,13 @@ def _participant_by_code(store, code: str):  # type: ignore[no-untyped-def]
 
 def _plan_command(database: str | None, args) -> int:  # type: ignore[no-untyped-def]
     """Show or set a participant's plan. Everything is checked before anything is stored."""
-    import tomllib
-
     import exercises
-    from cogtrain.training.plans import apply_overrides, parse_overrides, with_overrides
+    from cogtrain.training.plans import (
+        apply_overrides,
+        parse_overrides,
+        read_overrides_file,
+        with_overrides,
+    )
 
     known = [e.exercise_id for e in exercises.EXERCISES]
     profiles = _load_profiles()
@@ -143,18 +146,7 @@ def _plan_command(database: str | None, args) -> int:  # type: ignore[no-untyped
             raw = None
             if args.overrides is not None:
                 source = str(args.overrides)
-                try:
-                    raw = tomllib.loads(args.overrides.read_text(encoding="utf-8"))
-                except OSError as exc:
-                    raise CogtrainError(
-                        f"Cannot read {source}: {exc.strerror}.",
-                        hint="Check the path and that the file can be read.",
-                    ) from exc
-                except tomllib.TOMLDecodeError as exc:
-                    raise CogtrainError(
-                        f"{source} is not valid TOML: {exc}.",
-                        hint="Fix the line named above; nothing was changed.",
-                    ) from exc
+                raw = read_overrides_file(args.overrides)
                 overrides = parse_overrides(raw, source=source, known_exercise_ids=known)
                 apply_overrides(plan, overrides, known_exercise_ids=known)  # fits together?
             store.set_participant_plan(p.id, plan.profile_id, raw)
@@ -240,7 +232,10 @@ def _report_command(settings, args) -> int:  # type: ignore[no-untyped-def]
     try:
         desk = _staff_desk(store)
         session = _staff_login(desk, args.user, args.password_stdin)
-        rec = desk.records.participant_by_code(args.code.strip().upper())
+        from cogtrain.staff.forms import unstorable_char
+
+        code = args.code.strip().upper()
+        rec = None if unstorable_char(code) else desk.records.participant_by_code(code)
         if rec is None:
             raise CogtrainError(
                 f"No participant has the code {args.code!r}.",
@@ -300,10 +295,17 @@ def _user_command(database: str | None, args) -> int:  # type: ignore[no-untyped
 
 
 def _open_store(database: str | None):  # type: ignore[no-untyped-def]
+    """Open the database. A file whose header and schema read but which SQLite finds
+    damaged while migrating is set aside here, like one found damaged before opening
+    (see cogtrain.storage.damaged): never used, never repaired in place."""
+    from cogtrain.storage import damaged
     from cogtrain.storage.engine import resolve_url
     from cogtrain.storage.store import Store
 
-    return Store.open(resolve_url(database))
+    try:
+        return Store.open(resolve_url(database))
+    except damaged.DamagedDatabaseError as exc:
+        raise damaged.set_aside_error(exc) from exc
 
 
 def _open_program_stores(database: str | None):  # type: ignore[no-untyped-def]
@@ -481,7 +483,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from cogtrain.storage.engine import resolve_url
 
             aside = restore(resolve_url(settings.database_url), args.file)
-            print(f"Restored from {args.file}. The previous database was kept as {aside}.")
+            kept = f" The previous database was kept as {aside}." if aside is not None else ""
+            print(f"Restored from {args.file}.{kept}")
             return 0
         if cmd == "plan":
             return _plan_command(settings.database_url, args)
@@ -497,6 +500,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cogtrain: {exc.message}", file=sys.stderr)
         if exc.hint:
             print(f"  What to do: {exc.hint}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except EOFError:  # getpass with no terminal (a script), or input closed with Ctrl-D
+        print("cogtrain: there is no terminal to ask for the password.", file=sys.stderr)
+        print("  What to do: give it on standard input with --password-stdin.", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("\ncogtrain: stopped (Ctrl+C). Nothing more was changed.", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyError as exc:  # unknown exercise id
         print(f"cogtrain: {exc.args[0]}", file=sys.stderr)

@@ -35,7 +35,13 @@ def test_damaged_database_file_is_named_and_kept(
     assert main(["--database", f"sqlite:///{db}", "db", "upgrade"]) == 2
     err = capsys.readouterr().err
     assert str(db) in err and "backup" in err
-    assert db.read_bytes() == before
+    from cogtrain.storage import damaged
+
+    [aside] = damaged.aside_paths(db)
+    assert aside.read_bytes() == before and not db.exists()
+    # Started again: the same message, and no empty database in the damaged one's place.
+    assert main(["--database", f"sqlite:///{db}", "db", "upgrade"]) == 2
+    assert str(aside) in capsys.readouterr().err and not db.exists()
 
 
 def test_bad_settings_file_names_file_and_key(

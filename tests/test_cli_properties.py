@@ -151,7 +151,7 @@ def argvs(draw: st.DrawFn, place: Place) -> tuple[list[str], list[str], str]:
         command += ["--overrides", p()]
     if command[0] in ("report", "export") or command[:2] == ["user", "add"]:
         # Without it the password is asked on the terminal (getpass), which a test has
-        # not got: see the xfail for that case below.
+        # not got: see the case for that below.
         command.append("--password-stdin")
     if command[0] == "export":
         for flag in ("--include-free-text", "--include-dates"):
@@ -248,8 +248,6 @@ def test_generated_command_lines_answer_cleanly(
 ) -> None:
     url, place = clinic
     head, command, stdin = data.draw(argvs(place), label="argv")
-    if any(_known_bug(command)):
-        return  # documented below as strict xfails; a fix turns them into passes
     argv = ["--database", url, *head, *command]
     before = dump(url)
     code, out, err = run(argv, stdin, capsys, monkeypatch)
@@ -259,12 +257,6 @@ def test_generated_command_lines_answer_cleanly(
         for table, rows in after.items():
             if table not in MAY_CHANGE_ON_REFUSAL:
                 assert rows == before[table], (table, argv, err)
-
-
-def _known_bug(argv: list[str]) -> Iterator[bool]:
-    """Inputs that reach code this file's author does not own; see the xfails below."""
-    yield argv[:1] == ["report"] and any(0xD800 <= ord(c) <= 0xDFFF for c in argv[1])
-    yield argv[:2] == ["plan", "set"] and any(n in " ".join(argv) for n in ("latin1", "digits"))
 
 
 @pytest.mark.parametrize(
@@ -298,30 +290,13 @@ def test_broken_characters_from_the_shell_are_refused(
     }
 
 
-XFAIL_CASES = [
-    pytest.param(
-        ["report", "JMO-001", "--user", "kari", "--out", "{files}/r.pdf"],
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="needs fix in cogtrain/cli.py main(): EOFError from getpass when there is "
-            "no terminal (a script, or input closed with Ctrl-D)",
-        ),
-        id="password-without-a-terminal",
-    ),
+ONCE_TRACEBACKS = [
     pytest.param(
         ["backup", "--out", "{files}/text.txt/x.sqlite3"],
-        marks=pytest.mark.xfail(
-            strict=True, reason="needs fix in cogtrain/storage/backup.py backup(): FileExistsError"
-        ),
         id="backup-under-a-file",
     ),
     pytest.param(
         ["report", "\udcff", "--user", "kari", "--out", "{files}/r.pdf", "--password-stdin"],
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="needs fix in cogtrain/cli.py _report_command (participant_by_code with a "
-            "lone surrogate: UnicodeEncodeError in SQLite)",
-        ),
         id="report-code-not-utf8",
     ),
     pytest.param(
@@ -335,10 +310,6 @@ XFAIL_CASES = [
             "--overrides",
             "{files}/latin1.toml",
         ],
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="needs fix in cogtrain/cli.py _plan_command: UnicodeDecodeError not caught",
-        ),
         id="overrides-not-utf8",
     ),
     pytest.param(
@@ -352,17 +323,33 @@ XFAIL_CASES = [
             "--overrides",
             "{files}/digits.toml",
         ],
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="needs fix in cogtrain/cli.py _plan_command: tomllib's ValueError not caught",
-        ),
         id="overrides-5000-digits",
     ),
 ]
 
 
-@pytest.mark.parametrize("argv", XFAIL_CASES)
-def test_known_tracebacks_in_code_owned_elsewhere(
+def test_no_terminal_to_ask_the_password_is_said_so(
+    clinic: tuple[str, Place], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: getpass with no terminal (a script, or input closed) was a traceback."""
+
+    def no_terminal(prompt: str = "") -> str:
+        raise EOFError
+
+    monkeypatch.setattr("getpass.getpass", no_terminal)
+    url, place = clinic
+    out = str(place.root / "r.pdf")
+    code, _out, err = run(
+        ["--database", url, "report", "JMO-001", "--user", "kari", "--out", out],
+        "",
+        capsys,
+        monkeypatch,
+    )
+    assert code == 2 and "Traceback" not in err and "--password-stdin" in err
+
+
+@pytest.mark.parametrize("argv", ONCE_TRACEBACKS)
+def test_inputs_that_once_were_tracebacks_are_refused(
     clinic: tuple[str, Place],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -372,40 +359,35 @@ def test_known_tracebacks_in_code_owned_elsewhere(
     argv = [a.replace("{files}", str(place.root)) for a in argv]
     try:
         code, out, err = run(["--database", url, *argv], KARI_PW + "\n", capsys, monkeypatch)
-    except Exception as exc:  # noqa: BLE001 - the bug being documented
+    except Exception as exc:  # noqa: BLE001 - a traceback is the failure
         pytest.fail(f"traceback: {type(exc).__name__}: {exc}")
     assert_answer(code, out, err)
     assert code == 2
+
+
+def test_a_file_name_that_is_not_utf8_is_used_and_printed_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name the shell passes as raw bytes (here 0xFF) is a real file on Linux: it is
+    used, and printed with a backslash escape instead of a UnicodeEncodeError traceback."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(
+        ["--database", "sqlite:///\udcff.sqlite3", "db", "upgrade"], "", capsys, monkeypatch
+    )
+    assert code == 0 and "Traceback" not in err
+    assert "udcff.sqlite3" in out and "up to date" in out
+    assert (tmp_path / "\udcff.sqlite3").exists()
 
 
 @pytest.mark.parametrize(
     "url",
     [
         pytest.param(
-            "sqlite:///\udcff.sqlite3",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="needs fix in cogtrain/storage/engine.py describe(): prints a lone "
-                "surrogate (UnicodeEncodeError)",
-            ),
-            id="sqlite-path-not-utf8",
-        ),
-        pytest.param(
             "mysql://kari@db/cogtrain",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="needs fix in cogtrain/storage/engine.py make_engine(): "
-                "ModuleNotFoundError for a backend without a driver",
-            ),
             id="backend-without-driver",
         ),
         pytest.param(
             "nonsense://",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="needs fix in cogtrain/storage/engine.py make_engine(): "
-                "sqlalchemy NoSuchModuleError for an unknown scheme",
-            ),
             id="unknown-scheme",
         ),
         pytest.param("postgresql+psycopg://kari@127.0.0.1:1/cogtrain", id="no-server"),
@@ -417,7 +399,7 @@ def test_odd_database_urls_are_refused_by_name(
     monkeypatch.chdir(tmp_path)
     try:
         code, out, err = run(["--database", url, "db", "upgrade"], "", capsys, monkeypatch)
-    except Exception as exc:  # noqa: BLE001 - the bug being documented
+    except Exception as exc:  # noqa: BLE001 - a traceback is the failure
         pytest.fail(f"traceback: {type(exc).__name__}: {exc}")
     assert_answer(code, out, err)
     assert code == 2

@@ -21,7 +21,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
 from cogtrain.errors import CogtrainError
 from cogtrain.paths import user_data_dir
@@ -56,6 +61,18 @@ class DatabaseUnreachableError(StorageError):
     callers that can wait (a local journal, a retry) catch this one and nothing else."""
 
 
+class DiskFullError(StorageError):
+    """The disk holding the database is full; what was saved before is kept."""
+
+
+class ReadOnlyDatabaseError(StorageError):
+    """The database file or its folder cannot be written."""
+
+
+class DatabaseLockedError(StorageError):
+    """Another program kept the database locked past the busy timeout."""
+
+
 def default_sqlite_path() -> Path:
     return user_data_dir() / "cogtrain.sqlite3"
 
@@ -77,8 +94,16 @@ def resolve_url(explicit: str | None = None, environ: dict[str, str] | None = No
 
 
 def describe(url: URL) -> str:
-    """The URL as safe to print: never the password."""
-    return url.render_as_string(hide_password=True)
+    """The URL as safe to print: never the password, and never a character a terminal
+    cannot print (a broken file name from the shell is shown with backslash escapes)."""
+
+    def printable(value: str | None) -> str | None:
+        return None if value is None else value.encode("utf-8", "backslashreplace").decode()
+
+    safe = url.set(
+        database=printable(url.database), host=printable(url.host), username=printable(url.username)
+    )
+    return safe.render_as_string(hide_password=True)
 
 
 def sqlite_path(url: URL) -> Path | None:
@@ -93,7 +118,9 @@ def sqlite_path(url: URL) -> Path | None:
 def preflight_sqlite(path: Path, *, create: bool = True) -> None:
     """Check a SQLite file before SQLAlchemy touches it, so errors are specific.
 
-    Never creates, truncates or rewrites an existing file that fails a check.
+    Never creates, truncates or rewrites an existing file that fails a check. A damaged
+    file is renamed aside (bytes kept) and the error names the backup to restore; while
+    it is aside and nothing replaced it, no new database is created in its place.
     """
     folder = path.parent
     if path.exists():
@@ -107,15 +134,11 @@ def preflight_sqlite(path: Path, *, create: bool = True) -> None:
                 f"The database file {path} cannot be read (permission denied).",
                 hint="Ask IT to give your user read and write access to this file.",
             )
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-        if header and header != SQLITE_HEADER:
-            raise StorageError(
-                f"The file {path} is not a cogtrain database (it may be damaged or "
-                "another kind of file). It has not been changed.",
-                hint="Restore the database from a backup, or move this file away so "
-                "cogtrain can start a new one.",
-            )
+        # A damaged file is moved aside untouched and the newest backup named; read
+        # through SQLite, never with open() (see cogtrain.storage.damaged for why).
+        from cogtrain.storage import damaged
+
+        damaged.set_aside_if_damaged(path)
         if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
             raise StorageError(
                 f"The database file {path} is read-only, so training cannot be saved.",
@@ -123,6 +146,9 @@ def preflight_sqlite(path: Path, *, create: bool = True) -> None:
                 f"({folder}). Nothing has been changed.",
             )
     else:
+        from cogtrain.storage import damaged
+
+        damaged.refuse_if_set_aside(path)  # never an empty database in a damaged one's place
         if not create:
             raise StorageError(
                 f"There is no database at {path}.",
@@ -151,6 +177,29 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
         cur.execute("PRAGMA foreign_keys = ON")
     finally:
         cur.close()
+
+
+_DDL_WORDS = ("CREATE", "ALTER", "DROP")
+
+
+def _begin_before_sqlite_ddl(
+    conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    """Make schema changes part of the transaction they are written in.
+
+    Python's sqlite3 driver opens a transaction only before INSERT/UPDATE/DELETE, so a
+    CREATE TABLE inside ``engine.begin()`` would commit on its own: a program killed
+    half-way through its first start's migration left a database with some tables and
+    no schema version, which no later start could open. Starting the transaction here,
+    before the first DDL statement of a transaction, makes a migration all or nothing.
+    """
+    if not statement.lstrip()[:6].upper().startswith(_DDL_WORDS):
+        return
+    if not conn.in_transaction():
+        return  # autocommit on purpose (none in cogtrain): leave it so
+    dbapi_conn = conn.connection.dbapi_connection
+    if dbapi_conn is not None and not dbapi_conn.in_transaction:
+        dbapi_conn.execute("BEGIN IMMEDIATE")
 
 
 def read_sqlite_pragmas(dbapi_conn: Any) -> dict[str, Any]:
@@ -225,9 +274,18 @@ def make_engine(url: URL) -> Engine:
         # A pooled connection the server dropped (restart, network cut) is noticed and
         # replaced when it is taken from the pool, instead of failing the next write.
         kwargs["pool_pre_ping"] = True
-    engine = create_engine(url, **kwargs)
+    try:
+        engine = create_engine(url, **kwargs)
+    except (ImportError, NoSuchModuleError) as exc:  # mysql:// without its driver, nonsense://
+        raise StorageError(
+            f"cogtrain cannot use the database {describe(url)}: it works with SQLite "
+            f"(sqlite:///FILE) and PostgreSQL (postgresql+psycopg://...), not {backend!r}.",
+            hint="Check the database URL (COGTRAIN_DATABASE_URL, --database or the "
+            "settings file). Nothing has been changed.",
+        ) from exc
     if backend == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "before_cursor_execute", _begin_before_sqlite_ddl)
     elif backend == "postgresql":
         event.listen(engine, "connect", _on_postgres_connect)
     return engine
@@ -294,46 +352,95 @@ def _translate_server_error(exc: SQLAlchemyError, url: URL) -> StorageError | No
     return None
 
 
-def translate_db_error(exc: SQLAlchemyError, url: URL) -> StorageError:
-    """Turn a driver error into a message a clinic can act on."""
+# SQLite's primary result codes (sqlite3 errors carry them as ``sqlite_errorcode``; the
+# extended codes keep the primary one in their low byte).
+SQLITE_PERM = 3
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_NOTADB = 26
+
+
+def _sqlite_code(exc: SQLAlchemyError) -> int | None:
+    code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _translate_sqlite_error(exc: SQLAlchemyError, url: URL) -> StorageError | None:
+    """SQLite errors with their own message: what happened, to which file, what to do.
+
+    Decided by SQLite's result code where the driver gives one, by its words otherwise."""
     text = str(getattr(exc, "orig", exc)).lower()
-    where = describe(url)
-    if url.get_backend_name() != "sqlite":
-        server = _translate_server_error(exc, url)
-        if server is not None:
-            return server
-    if "locked" in text or "busy" in text:
-        return StorageError(
-            f"The database {where} is locked by another program.",
-            hint="Close other cogtrain windows (or a backup tool using the file) and try "
-            "again. Nothing has been changed.",
+    code = _sqlite_code(exc)
+    path = sqlite_path(url)
+    where = str(path) if path is not None else describe(url)
+    if code == SQLITE_FULL or "disk is full" in text:
+        return DiskFullError(
+            f"The disk that holds the database {where} is full, so the last change could "
+            "not be saved.",
+            hint="Free some space on that disk (empty the recycle bin, move large files "
+            "elsewhere, or ask IT), then start cogtrain again. Everything saved before is "
+            "kept; only the answer on screen when the disk filled up has to be done again.",
         )
-    if "readonly" in text or "read-only" in text:
-        return StorageError(
+    if code in (SQLITE_BUSY, SQLITE_LOCKED) or "locked" in text or "busy" in text:
+        waited = f" for more than {BUSY_TIMEOUT_MS / 1000:g} seconds" if path is not None else ""
+        return DatabaseLockedError(
+            f"The database {where} is locked by another program, which has kept it locked{waited}.",
+            hint="Close other cogtrain windows on this PC and any program that has the file "
+            "open (a backup or sync tool, a database viewer), then try again. Nothing has "
+            "been changed.",
+        )
+    if code in (SQLITE_READONLY, SQLITE_PERM) or "readonly" in text or "read-only" in text:
+        folder = f" and its folder {path.parent}" if path is not None else ""
+        return ReadOnlyDatabaseError(
             f"The database {where} is read-only, so training cannot be saved.",
-            hint="Ask IT for write access to the file and its folder. Nothing has been changed.",
+            hint=f"Ask IT to give your user write access to the file{folder} (or to move it "
+            "off a write-protected disk or share). Nothing has been changed.",
         )
-    if "disk is full" in text or "database or disk is full" in text:
-        return StorageError(
-            f"The disk holding {where} is full.",
-            hint="Free some space on the disk and start again. What was saved is kept.",
-        )
-    if (
-        "not a database" in text
-        or "malformed" in text
-        or isinstance(exc, DatabaseError)
-        and ("corrupt" in text)
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or any(
+        words in text for words in ("not a database", "malformed", "corrupt")
     ):
+        if path is not None:
+            from cogtrain.storage import damaged
+
+            first = str(getattr(exc, "orig", exc)).strip().splitlines()
+            reason = f"SQLite: {first[0] if first else text}"
+            damaged.note_damage_seen(path, reason)  # the next start checks every page
+            return damaged.DamagedDatabaseError(path, reason)
         return StorageError(
             f"The database {where} is damaged. It has not been changed.",
             hint="Restore it from a backup, or ask IT for help.",
         )
-    if isinstance(exc, OperationalError) and "unable to open" in text:
+    if code == SQLITE_IOERR or "disk i/o error" in text:
+        return StorageError(
+            f"The disk that holds the database {where} could not be read or written "
+            f"({_reason(exc, url)}).",
+            hint="Check that the disk (or USB drive, or network share) is not full and is "
+            "still connected and working, then start cogtrain again. What was saved before "
+            "is kept.",
+        )
+    if code == SQLITE_CANTOPEN or (isinstance(exc, OperationalError) and "unable to open" in text):
         return StorageError(
             f"The database {where} cannot be opened.",
             hint="Check that the folder exists and that you may write to it.",
         )
+    return None
+
+
+def translate_db_error(exc: SQLAlchemyError, url: URL) -> StorageError:
+    """Turn a driver error into a message a clinic can act on."""
+    if url.get_backend_name() != "sqlite":
+        server = _translate_server_error(exc, url)
+        if server is not None:
+            return server
+    specific = _translate_sqlite_error(exc, url)
+    if specific is not None:
+        return specific
     return StorageError(
-        f"The database {where} reported an error: {exc.__class__.__name__}.",
+        f"The database {describe(url)} reported an error: {exc.__class__.__name__}.",
         hint="Try again; if it keeps happening, ask IT for help.",
     )

@@ -107,3 +107,30 @@ def test_cli_backup_and_restore(
 def test_postgres_url_is_told_to_use_server_tools() -> None:
     with pytest.raises(StorageError, match="pg_dump"):
         backup(resolve_url("postgresql+psycopg://u@h/db"), Path("/tmp/x"))
+
+
+def test_restore_over_a_damaged_database_keeps_it_aside(db_url: str, tmp_path: Path) -> None:
+    s = Store.open(resolve_url(db_url))
+    fill(s, ["P-1"])
+    saved = backup(s.url, tmp_path / "saved.sqlite3").path
+    s.close()
+    db = Path(db_url.removeprefix("sqlite:///"))
+    bad = b"\x00not a database any more" * 200
+    db.write_bytes(bad)
+    aside = restore(resolve_url(db_url), saved)  # the damaged file cannot be "in use"
+    assert codes_in(db) == ["P-1"]
+    assert aside.read_bytes() == bad  # kept, byte for byte
+
+
+def test_a_backup_of_a_damaged_database_says_so_and_leaves_nothing(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = Path(db_url.removeprefix("sqlite:///"))
+    db.write_bytes(b"\x00garbage" * 512)
+    out = tmp_path / "copies"
+    out.mkdir()
+    assert main(["--database", db_url, "backup", "--out", str(out / "copy.sqlite3")]) == 2
+    err = capsys.readouterr().err
+    assert str(db) in err and "damaged" in err and "cogtrain restore" in err
+    assert list(out.iterdir()) == []
+    assert db.read_bytes() == b"\x00garbage" * 512

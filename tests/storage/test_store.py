@@ -218,14 +218,18 @@ def test_damaged_level_state_is_reported_and_left_alone(store: Store, db_url: st
     assert store.load_level_state(p.id, "symbol_coding") is None
 
 
-def test_not_a_database_is_refused_and_untouched(tmp_path: Path) -> None:
+def test_not_a_database_is_refused_and_kept_aside_untouched(tmp_path: Path) -> None:
+    from cogtrain.storage import damaged
+
     path = tmp_path / "cogtrain.sqlite3"
     path.write_bytes(b"this is a spreadsheet, not a database" * 10)
     before = path.read_bytes()
     with pytest.raises(StorageError) as err:
         Store.open(resolve_url(f"sqlite:///{path}"))
     assert "not a cogtrain database" in err.value.message and "backup" in err.value.hint
-    assert path.read_bytes() == before
+    [aside] = damaged.aside_paths(path)
+    assert aside.read_bytes() == before and not path.exists()
+    assert str(aside) in err.value.message
 
 
 @pytest.mark.sqlite_only

@@ -7,6 +7,13 @@ picks the first participant, continues an interrupted session when offered (unle
 ``--start-over``) and trains the short plan of ``session_player.short_plan`` to its end.
 Prints ``ACK <plan_index> <trial_index>`` after each scored trial is committed, and
 ``DONE`` when the goodbye screen shows.
+
+For the fault campaign (bench/fault_campaign.py), which reuses one database over many
+runs: ``--ack-ids`` prints ``ACKID <block_id_hex> <trial_index> <plan_index>`` instead,
+so an acknowledged trial is named exactly; ``--clock-start-utc`` starts the manual clock
+after what an earlier run stored; ``--fps`` and ``--size`` make the frames cheaper (fewer,
+smaller frames for the same minutes of training). :func:`main` takes ``argv``, so a
+forked process can run it without a new interpreter.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from cogtrain.training.block import BlockConfig  # noqa: E402
 from tests.support.session_player import SessionPlayer, short_plan  # noqa: E402
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("db_url")
     ap.add_argument("--start-over", action="store_true")
@@ -47,7 +54,16 @@ def main() -> int:
         default=0.0,
         help="start the manual clock this far after now (a later start of the program)",
     )
-    args = ap.parse_args()
+    ap.add_argument(
+        "--clock-start-utc",
+        type=datetime.fromisoformat,
+        default=None,
+        help="start the manual clock at this aware ISO time (overrides --clock-ahead-s)",
+    )
+    ap.add_argument("--ack-ids", action="store_true", help="ACKID <block> <trial> <plan>")
+    ap.add_argument("--fps", type=int, default=None, help="frames per manual second")
+    ap.add_argument("--size", default="1024x768", help="window size WxH")
+    args = ap.parse_args(argv)
 
     i18n.set_language("nb")
     store = Store.open(resolve_url(args.db_url))
@@ -58,7 +74,11 @@ def main() -> int:
 
     def record_and_ack(self, ctx, record):  # type: ignore[no-untyped-def]
         original(self, ctx, record)
-        if not ctx.is_practice:
+        if ctx.is_practice:
+            return
+        if args.ack_ids:
+            print(f"ACKID {ctx.block_id.hex} {record.index} {plan_index.get(id(ctx))}", flush=True)
+        else:
             print(f"ACK {plan_index.get(id(ctx))} {record.index}", flush=True)
 
     original_begin = TrainingController.begin_block
@@ -72,8 +92,11 @@ def main() -> int:
     TrainingController.begin_block = begin_and_note  # type: ignore[method-assign]
 
     pygame.init()
-    pygame.display.set_mode((1024, 768))
-    app = App(ManualClock(start_utc=datetime.now(UTC) + timedelta(seconds=args.clock_ahead_s)))
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    pygame.display.set_mode((width, height))
+    start_utc = args.clock_start_utc or datetime.now(UTC) + timedelta(seconds=args.clock_ahead_s)
+    clock = ManualClock(start_utc=start_utc)
+    app = App(clock) if args.fps is None else App(clock, fps=args.fps)
     plan = short_plan(session_minutes=args.session_minutes, block_minutes=args.block_minutes)
     flow = ProgramFlow(
         app, store, plan_for=lambda p: plan, seed=3, block_config=BlockConfig(practice_trials=2)
