@@ -1,7 +1,7 @@
 """Scale: the staff screens' data on a clinic of N and of 2N participants.
 
     .venv/bin/python bench/scale.py --participants N [--hours 40] [--seed 1]
-        [--cache DIR] [--repeat 7]
+        [--cache DIR] [--repeat 7] [--sql] [--breakdown]
 
 Builds (or reuses, from ``bench/.cache``) synthetic clinics of N and 2N participants
 (``bench/synthetic_clinic.py``) and prints, for each:
@@ -12,7 +12,13 @@ Builds (or reuses, from ``bench/.cache``) synthetic clinics of N and 2N particip
 * the clinic overview through the overview screen's calls
   (``StaffSession.participants`` + ``StaffSession.clinic_overview``; goal <= 500 ms),
   for a neuropsychologist, who sees every participant;
-* the database size per participant-hour of training (MB);
+* the database size per participant-hour of training (MB: the pages in use, WAL
+  included, over the active training hours in the blocks) and per trial (bytes); with
+  ``--breakdown`` the MB of each table and index (SQLite's ``dbstat``);
+
+Times are wall-clock (first call on a freshly opened store, then median and max of
+``--repeat`` more) and the median CPU time of the process, which is the figure to
+compare between runs on a machine other work shares.
 
 then how each grows when the clinic doubles (the screen paths must grow with blocks or
 participants, never with trials), and every SQL statement the two screen paths ran with
@@ -104,31 +110,66 @@ class Figures:
     sessions: int
     participant_hours: float
     megabytes: float
+    """The database's pages in use (page_count - freelist_count, WAL included), in MB."""
     progress_first_ms: float
     progress_median_ms: float
     progress_max_ms: float
+    progress_cpu_ms: float
     overview_first_ms: float
     overview_median_ms: float
     overview_max_ms: float
+    overview_cpu_ms: float
     overview_rows: int
     statements: list[Statement]
+    tables_mb: dict[str, float] = field(default_factory=dict)
 
     @property
     def mb_per_participant_hour(self) -> float:
         return self.megabytes / self.participant_hours
 
+    @property
+    def bytes_per_trial(self) -> float:
+        return self.megabytes * 1e6 / self.trials if self.trials else 0.0
+
 
 def _timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, float]:
-    """(first call, median of the next ``repeat``, max of those) in ms."""
-    t0 = time.perf_counter()
-    fn()
-    first = (time.perf_counter() - t0) * 1000
-    runs = []
+    """(median, max, median CPU time of this process) of ``repeat`` calls, in ms.
+
+    The CPU time is the figure to compare between runs on a shared machine: the wall
+    time also counts the time other processes had the cores.
+    """
+    runs, cpu = [], []
     for _i in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         runs.append((time.perf_counter() - t0) * 1000)
-    return first, statistics.median(runs), max(runs)
+        cpu.append((time.process_time() - c0) * 1000)
+    return statistics.median(runs), max(runs), statistics.median(cpu)
+
+
+def _megabytes(store: Store) -> float:
+    """Pages in use, WAL included: the file's own size lags until a checkpoint."""
+    with store.engine.connect() as c:
+        size = c.exec_driver_sql("PRAGMA page_size").scalar_one()
+        pages = c.exec_driver_sql("PRAGMA page_count").scalar_one()
+        free = c.exec_driver_sql("PRAGMA freelist_count").scalar_one()
+    return (int(pages) - int(free)) * int(size) / 1e6
+
+
+def table_megabytes(path: Path) -> dict[str, float]:
+    """MB per table and index (SQLite's ``dbstat``; reads every page, so on request)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"
+        ).fetchall()
+    except sqlite3.OperationalError:  # an SQLite built without dbstat
+        return {}
+    finally:
+        conn.close()
+    return {str(n): float(b) / 1e6 for n, b in rows}
 
 
 def _counts(store: Store) -> tuple[int, int, int, float]:
@@ -140,13 +181,10 @@ def _counts(store: Store) -> tuple[int, int, int, float]:
     return int(trials), int(blocks), int(sessions), float(ms) / 3_600_000.0
 
 
-def measure(path: Path, repeat: int) -> Figures:
-    megabytes = (
-        sum(Path(f"{path}{s}").stat().st_size for s in ("", "-wal") if Path(f"{path}{s}").exists())
-        / 1e6
-    )
-    store = Store.open(make_url(f"sqlite:///{path}"))
+def measure(path: Path, repeat: int, breakdown: bool = False) -> Figures:
+    store = Store.open(make_url(f"sqlite:///{path}"))  # migrates an older cached clinic
     try:
+        megabytes = _megabytes(store)
         trials, blocks, sessions, hours = _counts(store)
         now = datetime.combine(sc.CLINIC_TODAY, dtime(12), LOCAL_TZ).astimezone(UTC)
         desk = StaffDesk.with_exercises(store, now=lambda: now)
@@ -165,13 +203,20 @@ def measure(path: Path, repeat: int) -> Figures:
             staff.participants(include_inactive=True)
             rows[:] = staff.clinic_overview()
 
+        # The first call of each (on a store just opened: SQLite's page cache is cold,
+        # the OS's usually warm) is what a staff member waits for on opening the screen;
+        # it is also the one whose statements are captured.
         capture = Capture()
         event.listen(store.engine, "before_cursor_execute", capture)
         try:
             capture.path = "progress"
+            t0 = time.perf_counter()
             progress_screen()
+            p_first = (time.perf_counter() - t0) * 1000
             capture.path = "overview"
+            t0 = time.perf_counter()
             overview_screen()
+            o_first = (time.perf_counter() - t0) * 1000
             capture.path = ""
         finally:
             event.remove(store.engine, "before_cursor_execute", capture)
@@ -184,14 +229,17 @@ def measure(path: Path, repeat: int) -> Figures:
             sessions=sessions,
             participant_hours=hours,
             megabytes=megabytes,
-            progress_first_ms=p[0],
-            progress_median_ms=p[1],
-            progress_max_ms=p[2],
-            overview_first_ms=o[0],
-            overview_median_ms=o[1],
-            overview_max_ms=o[2],
+            progress_first_ms=p_first,
+            progress_median_ms=p[0],
+            progress_max_ms=p[1],
+            progress_cpu_ms=p[2],
+            overview_first_ms=o_first,
+            overview_median_ms=o[0],
+            overview_max_ms=o[1],
+            overview_cpu_ms=o[2],
             overview_rows=len(rows),
             statements=capture.statements,
+            tables_mb=table_megabytes(path) if breakdown else {},
         )
     finally:
         store.close()
@@ -249,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     ap.add_argument("--repeat", type=int, default=7, help="timed calls after the first")
     ap.add_argument("--sql", action="store_true", help="print every statement's full SQL")
+    ap.add_argument(
+        "--breakdown", action="store_true", help="MB per table and index (reads every page)"
+    )
     args = ap.parse_args(argv)
     if args.participants < 1 or args.repeat < 1:
         ap.error("--participants and --repeat must be at least 1")
@@ -258,20 +309,32 @@ def main(argv: list[str] | None = None) -> int:
     for n in (args.participants, 2 * args.participants):
         path = ensure_clinic(args.cache, sc.ClinicSpec(n, args.hours, args.seed))
         paths.append(path)
-        figures.append(measure(path, args.repeat))
+        figures.append(measure(path, args.repeat, args.breakdown))
 
     print()
     print(
-        f"{'participants':>12} {'trials':>11} {'blocks':>9} {'MB':>8} {'MB/p-h':>7} "
-        f"{'progress ms (first/med/max)':>28} {'overview ms (first/med/max)':>28}"
+        f"{'participants':>12} {'trials':>11} {'blocks':>9} {'p-hours':>8} {'MB':>8} "
+        f"{'MB/p-h':>7} {'B/trial':>7} "
+        f"{'progress ms (first/med/max/cpu)':>32} {'overview ms (first/med/max/cpu)':>32}"
     )
     for f in figures:
         print(
-            f"{f.participants:>12} {f.trials:>11,} {f.blocks:>9,} {f.megabytes:>8,.0f} "
-            f"{f.mb_per_participant_hour:>7.3f} "
-            f"{f.progress_first_ms:>10.1f} {f.progress_median_ms:>7.1f} {f.progress_max_ms:>8.1f} "
-            f"{f.overview_first_ms:>11.1f} {f.overview_median_ms:>7.1f} {f.overview_max_ms:>8.1f}"
+            f"{f.participants:>12} {f.trials:>11,} {f.blocks:>9,} {f.participant_hours:>8,.0f} "
+            f"{f.megabytes:>8,.0f} {f.mb_per_participant_hour:>7.3f} {f.bytes_per_trial:>7.0f} "
+            f"{f.progress_first_ms:>8.1f} {f.progress_median_ms:>7.1f} {f.progress_max_ms:>7.1f} "
+            f"{f.progress_cpu_ms:>7.1f} "
+            f"{f.overview_first_ms:>8.1f} {f.overview_median_ms:>7.1f} {f.overview_max_ms:>7.1f} "
+            f"{f.overview_cpu_ms:>7.1f}"
         )
+    print("(MB: pages in use, WAL included; p-hours: active training hours; cpu: median")
+    print(" CPU time of this process, the figure to compare on a shared machine)")
+    for f in figures:
+        if f.tables_mb:
+            top = sorted(f.tables_mb.items(), key=lambda kv: -kv[1])[:6]
+            print(
+                f"  N={f.participants} MB by table/index: "
+                + ", ".join(f"{name} {mb:,.0f}" for name, mb in top)
+            )
     a, b = figures
     print()
     print(f"when the clinic doubles ({a.participants} -> {b.participants} participants):")
@@ -285,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  overview (median)  {_ratio(a.overview_median_ms, b.overview_median_ms)}"
         f"   (grows with participants: ~2x)"
     )
+    print(f"  overview (cpu)     {_ratio(a.overview_cpu_ms, b.overview_cpu_ms)}")
     print(f"  MB per p-hour      {_ratio(a.mb_per_participant_hour, b.mb_per_participant_hour)}")
     print()
     for f in figures:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     Double,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     SmallInteger,
@@ -113,6 +114,8 @@ class Block(Base):
     """
 
     __tablename__ = "block"
+    # The clinic overview sums active_ms per session from this index alone (0008).
+    __table_args__ = (Index("ix_block_session_id_active_ms", "session_id", "active_ms"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("training_session.id"), index=True)
