@@ -12,6 +12,16 @@ nothing of cogtrain: Linux keeps ``ru_maxrss`` across fork and exec, so a child 
 by a big parent would report the parent's size as its own peak.
 
     .venv/bin/python bench/export.py [--participants 20] [--trials 5000] [--sessions 10]
+
+Or on existing databases (e.g. synthetic clinics from bench/synthetic_clinic.py, whose
+trials carry the real exercises' specs and responses), N and 2N given as two files:
+
+    .venv/bin/python bench/export.py --clinic bench/.cache/clinic-p100-h40-s1-v1.sqlite3 \
+        --clinic bench/.cache/clinic-p200-h40-s1-v1.sqlite3 [--workers auto --workers 0] [--zip]
+
+Each row also gives the load average (1 min) just before the dump and just after the
+export (the machine may be shared: a busy machine slows both), and the longest gap
+between two progress reports: Cancel on the staff screen takes effect at the next one.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import shutil
 import sqlite3
@@ -181,8 +192,16 @@ def child_export(db: Path, out: Path, workers: int | None) -> None:
     import exercises  # noqa: F401  (loaded before the baseline, as the CLI would)
 
     base = current_rss_mib() or peak_rss_mib()
+    last = [0.0, 0.0]  # the previous report's time (0: none yet), the longest gap
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter()
+        if last[0]:  # from the first report on: before it there is nothing to cancel
+            last[1] = max(last[1], now - last[0])
+        last[0] = now
+
     start = time.perf_counter()
-    result = export_dataset(store, out, workers=workers)
+    result = export_dataset(store, out, workers=workers, progress=progress)
     seconds = time.perf_counter() - start
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     store.close()
@@ -191,30 +210,39 @@ def child_export(db: Path, out: Path, workers: int | None) -> None:
             {
                 "seconds": seconds,
                 "trials": result.n_trials,
+                "participants": result.n_participants,
                 "rss_before": base,
                 "rss_peak": peak_rss_mib(),
                 "rss_worker_peak": children,
+                "max_gap": last[1],
             }
         )
     )
 
 
-def run_size(tmp: Path, n: int, trials: int, sessions: int, workers: int | None) -> dict[str, Any]:
-    db = tmp / f"clinic-{n}.sqlite3"
-    t = time.perf_counter()
-    subprocess.run(
-        [sys.executable, __file__, "--child-build", str(db), str(n), str(trials), str(sessions)],
-        check=True,
-    )
-    built = time.perf_counter() - t
-    dump = bare_dump(db, tmp / f"trials-{n}.csv")
+def warm(db: Path) -> None:
+    """Read the database file once, so that neither the dump nor the export pays for a
+    cold page cache (whichever ran first would)."""
+    with db.open("rb") as fh:
+        while fh.read(16 << 20):
+            pass
+
+
+def measure(db: Path, tmp: Path, tag: str, workers: int | None, as_zip: bool) -> dict[str, Any]:
+    """The bare dump and the export of one database, back to back, in fresh processes."""
+    warm(db)
+    load_before = os.getloadavg()[0]
+    csv_path = tmp / f"trials-{tag}.csv"
+    dump = bare_dump(db, csv_path)
+    csv_path.unlink()
+    out = tmp / (f"export-{tag}.zip" if as_zip else f"export-{tag}")
     proc = subprocess.run(
         [
             sys.executable,
             __file__,
             "--child-export",
             str(db),
-            str(tmp / f"export-{n}"),
+            str(out),
             "auto" if workers is None else str(workers),
         ],
         capture_output=True,
@@ -222,9 +250,49 @@ def run_size(tmp: Path, n: int, trials: int, sessions: int, workers: int | None)
         check=True,
     )
     res = json.loads(proc.stdout.strip().splitlines()[-1])
-    size = sum(p.stat().st_size for p in (tmp / f"export-{n}").rglob("*") if p.is_file())
-    res.update(n=n, build=built, dump=dump, mib=size / 2**20)
+    files = [out] if as_zip else [p for p in out.rglob("*") if p.is_file()]
+    res.update(
+        dump=dump,
+        mib=sum(p.stat().st_size for p in files) / 2**20,
+        load_before=load_before,
+        load_after=os.getloadavg()[0],
+    )
     return res
+
+
+def run_size(
+    tmp: Path, n: int, trials: int, sessions: int, workers: int | None, as_zip: bool
+) -> dict[str, Any]:
+    db = tmp / f"clinic-{n}.sqlite3"
+    t = time.perf_counter()
+    if not db.exists():  # built once, measured for each --workers
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child-build",
+                str(db),
+                str(n),
+                str(trials),
+                str(sessions),
+            ],
+            check=True,
+        )
+    built = time.perf_counter() - t
+    res = measure(db, tmp, f"{n}-{workers}", workers, as_zip)
+    res.update(build=built)
+    return res
+
+
+def workers_arg(text: str) -> int | None:
+    if text == "auto":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--workers takes a number or auto, not {text!r}"
+        ) from None
 
 
 def main() -> None:
@@ -232,12 +300,21 @@ def main() -> None:
     ap.add_argument("--participants", type=int, default=20)
     ap.add_argument("--trials", type=int, default=5000, help="trials per participant")
     ap.add_argument("--sessions", type=int, default=10, help="sessions per participant")
+    ap.add_argument(
+        "--clinic",
+        type=Path,
+        action="append",
+        help="an existing SQLite clinic to export instead of building one (repeat it for "
+        "the doubling check: N, then 2N)",
+    )
+    ap.add_argument("--zip", action="store_true", help="export to a .zip instead of a folder")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     ap.add_argument(
         "--workers",
-        type=int,
-        default=None,
-        help="export worker processes (default: the export's own choice; 0 = none)",
+        type=workers_arg,
+        action="append",
+        help="export worker processes: auto (the export's own choice, the default) or a "
+        "number (0 = none); repeat it to measure several",
     )
     ap.add_argument("--child-export", nargs=3, help=argparse.SUPPRESS)
     ap.add_argument("--child-build", nargs=4, help=argparse.SUPPRESS)
@@ -250,26 +327,51 @@ def main() -> None:
         db, out, workers = args.child_export
         child_export(Path(db), Path(out), None if workers == "auto" else int(workers))
         return
+    for clinic in args.clinic or ():
+        if not clinic.is_file():
+            ap.error(
+                f"--clinic {clinic}: no such database file (build one with "
+                "bench/synthetic_clinic.py or bench/scale.py)"
+            )
+    worker_counts = args.workers or [None]
     tmp = Path(tempfile.mkdtemp(prefix="cogtrain-bench-export-"))
     try:
         print(
-            f"{'participants':>12} {'trials':>9} {'build s':>8} {'dump s':>7} {'export s':>9} "
+            f"{'participants':>12} {'trials':>9} {'workers':>7} {'dump s':>7} {'export s':>9} "
             f"{'x dump':>7} {'trials/s':>9} {'MiB out':>8} {'RSS base':>9} {'RSS peak':>9} "
-            f"{'worker peak':>11}"
+            f"{'worker peak':>11} {'max gap s':>9} {'load':>9}",
+            flush=True,
         )
-        for n in (args.participants, 2 * args.participants):
-            r = run_size(tmp, n, args.trials, args.sessions, args.workers)
-            print(
-                f"{r['n']:>12} {r['trials']:>9} {r['build']:>8.2f} {r['dump']:>7.2f} "
-                f"{r['seconds']:>9.2f} {r['seconds'] / r['dump']:>7.1f} "
-                f"{r['trials'] / r['seconds']:>9.0f} {r['mib']:>8.1f} "
-                f"{r['rss_before']:>8.1f}M {r['rss_peak']:>8.1f}M {r['rss_worker_peak']:>10.1f}M"
-            )
+        for workers in worker_counts:
+            sizes = args.clinic or [args.participants, 2 * args.participants]
+            for i, size in enumerate(sizes):
+                if isinstance(size, Path):
+                    r = measure(size, tmp, f"{i}-{workers}", workers, args.zip)
+                else:
+                    r = run_size(tmp, size, args.trials, args.sessions, workers, args.zip)
+                shown = "auto" if workers is None else str(workers)
+                print(
+                    f"{r['participants']:>12} {r['trials']:>9} {shown:>7} {r['dump']:>7.2f} "
+                    f"{r['seconds']:>9.2f} {r['seconds'] / r['dump']:>7.2f} "
+                    f"{r['trials'] / r['seconds']:>9.0f} {r['mib']:>8.1f} "
+                    f"{r['rss_before']:>8.1f}M {r['rss_peak']:>8.1f}M "
+                    f"{r['rss_worker_peak']:>10.1f}M {r['max_gap']:>9.2f} "
+                    f"{r['load_before']:>4.2f}/{r['load_after']:<4.2f}",
+                    flush=True,
+                )
+                if not args.keep:  # a 200-participant export is gigabytes
+                    for leftover in tmp.glob("export-*"):
+                        if leftover.is_dir():
+                            shutil.rmtree(leftover)
+                        else:
+                            leftover.unlink()
         dump_how = "sqlite3 -csv" if shutil.which("sqlite3") else "Python sqlite3 + csv"
         print(
             f"dump = {dump_how} of the trial table. RSS base = the export process before "
             "exporting (cogtrain, SQLAlchemy, numpy loaded); RSS peak = its peak (getrusage); "
-            "worker peak = the largest export worker process's peak (0 without workers)."
+            "worker peak = the largest export worker process's peak (0 without workers); "
+            "max gap = the longest time between two progress reports; load = 1-minute load "
+            f"average before the dump / after the export ({os.cpu_count()} cores)."
         )
     finally:
         if args.keep:

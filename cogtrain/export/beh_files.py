@@ -6,7 +6,7 @@ everything one session's files need (where they go, when the session started, it
 blocks in file order) as plain picklable data, and :func:`write_sessions` turns jobs
 into files reading trials from a :class:`~cogtrain.storage.export_queries.TrialReader`.
 The parent export (:mod:`cogtrain.export.bids`) runs it in-process, or, for a large
-SQLite clinic, hands each participant to a worker process (:func:`write_in_worker`),
+SQLite clinic, hands each session to a worker process (:func:`write_in_worker`),
 which reads the same snapshot through its own connection (see
 :func:`~cogtrain.storage.export_queries.max_trial_rowid`). The bytes are the same
 either way: each file is written whole by one process, in a fixed order.
@@ -19,12 +19,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cogtrain.errors import CogtrainError
 from cogtrain.export import dictionary as dd
 from cogtrain.export.dictionary import TaskInfo
-from cogtrain.export.tsv import NA, TsvFile, compact_json, fmt, fmt_float
+from cogtrain.export.tsv import NA, WRITE_BUFFER, compact_json, fmt, fmt_float
 from cogtrain.storage.export_queries import TrialReader
 
 CACHE_SIZE = 8192
@@ -100,13 +100,14 @@ def write_sessions(
 def write_in_worker(
     db_path: str, max_rowid: int, jobs: list[SessionJob], tasks: Mapping[str, TaskInfo]
 ) -> TrialFilesResult:
-    """:func:`write_sessions` in a worker process, on its own read-only connection."""
+    """:func:`write_sessions` in a worker process, on its own read-only connection.
+
+    The parent hands over one session at a time (so progress, and a Cancel, move every
+    few milliseconds), so the connection and the formatted-JSON caches are kept for the
+    worker's next job of the same export: a worker process lives for one export only."""
     try:
-        reader = TrialReader.sqlite_file(db_path, max_rowid)
-        try:
-            return write_sessions(reader, jobs, tasks)
-        finally:
-            reader.close()
+        reader, parts = _worker_state(db_path, max_rowid)
+        return write_sessions(reader, jobs, tasks, parts)
     except CogtrainError as exc:
         raise WorkerFailure(exc.message, exc.hint) from None
     except OSError as exc:
@@ -116,6 +117,23 @@ def write_in_worker(
         ) from None
 
 
+_WORKER: dict[tuple[str, int], tuple[TrialReader, dict[str, Any]]] = {}
+
+
+def _worker_state(db_path: str, max_rowid: int) -> tuple[TrialReader, dict[str, Any]]:
+    """This worker's reader and caches for the export of ``db_path`` up to ``max_rowid``
+    (a new snapshot bound gets a new reader; the old one is closed)."""
+    key = (db_path, max_rowid)
+    state = _WORKER.get(key)
+    if state is None:
+        for reader, _parts in _WORKER.values():
+            reader.close()
+        _WORKER.clear()
+        state = (TrialReader.sqlite_file(db_path, max_rowid), {})
+        _WORKER[key] = state
+    return state
+
+
 def _write_session(
     reader: TrialReader,
     job: SessionJob,
@@ -123,73 +141,133 @@ def _write_session(
     parts_by_exercise: dict[str, _TrialParts],
     result: TrialFilesResult,
 ) -> None:
+    """One session's trial files. The inner loop is the export's hot path, so it is
+    written flat: one list of rows per fetch, the cells of stored JSON and of repeating
+    numbers from caches, the rest formatted inline (each expression equal to what
+    :func:`~cogtrain.export.tsv.fmt` gives for that kind of value), one write per
+    :data:`LINES_PER_WRITE` lines."""
     start = job.started_at
     start_naive = start.astimezone(UTC).replace(tzinfo=None)
+    fromiso = datetime.fromisoformat
+    floats_get = _FLOATS.get
     current: str | None = None
-    tsv: TsvFile | None = None
+    fh: IO[str] | None = None
     kinds: set[str] = set()
-    parts: _TrialParts | None = None
+    error_cells: dict[Any, str] = {}
     lines: list[str] = []
+    append = lines.append
     n = 0
+    made_dir = False
     try:
         for b in job.blocks:
             head = f"{b.block_index}\t{'1' if b.is_practice else '0'}\t"
-            for t in reader.block(b.block_id):
+            for rows in reader.block(b.block_id):
                 if b.exercise_id != current:
-                    if tsv is not None:
-                        tsv.lines(lines)
+                    if fh is not None:
+                        fh.write("".join(lines))
                         lines.clear()
-                        tsv.close()
+                        fh.close()
+                        fh = None
                     current = b.exercise_id
                     task = tasks[current]
                     kinds = result.error_kinds.setdefault(current, set())
+                    error_cells = {None: NA}
                     parts = parts_by_exercise.get(current)
                     if parts is None:
-                        parts = _TrialParts(
-                            tuple(f.key for f in task.spec_fields),
-                            tuple(f.key for f in task.response_fields),
-                        )
+                        parts = _TrialParts(task)
                         parts_by_exercise[current] = parts
-                    name = f"{job.stem}_task-{task.label}_beh.tsv"
-                    tsv = TsvFile(job.beh_dir / name, dd.beh_table(task, ()))
-                assert parts is not None and tsv is not None
-                idx, level, spec, response, correct, error_kind, rt_ms = t[:7]
-                onset_at, response_at, before, after = t[7:]
-                if error_kind:
-                    kinds.add(error_kind)
-                spec_flat, spec_json = parts.specs.get(spec) or parts.spec(spec)
-                timed_out, answer_flat, response_json = parts.responses.get(
-                    response
-                ) or parts.response(response)
-                lines.append(
-                    f"{head}{level}\t{idx}\t{'1' if correct else '0'}\t{fmt(error_kind)}"
-                    f"\t{_num(rt_ms)}\t{timed_out}\t{_num(before)}\t{_num(after)}"
-                    f"\t{_since(onset_at, start, start_naive)}"
-                    f"\t{_since(response_at, start, start_naive)}"
-                    f"{spec_flat}{answer_flat}\t{spec_json}\t{response_json}\n"
-                )
-                n += 1
+                    specs_get = parts.specs.get
+                    responses_get = parts.responses.get
+                    if not made_dir:
+                        job.beh_dir.mkdir(parents=True, exist_ok=True)
+                        made_dir = True
+                    fh = open_trial_file(job.beh_dir / f"{job.stem}_task-{task.label}_beh.tsv")
+                    fh.write(parts.header)
+                n += len(rows)
+                for (
+                    idx,
+                    level,
+                    spec,
+                    response,
+                    correct,
+                    error_kind,
+                    rt_ms,
+                    onset_at,
+                    response_at,
+                    before,
+                    after,
+                ) in rows:
+                    spec_flat, spec_json = specs_get(spec) or parts.spec(spec)
+                    timed_out, answer_flat, response_json = responses_get(
+                        response
+                    ) or parts.response(response)
+                    error_cell = error_cells.get(error_kind)
+                    if error_cell is None:
+                        error_cell = _error_cell(error_kind, kinds, error_cells)
+                    if type(rt_ms) is float:
+                        rt = f"{rt_ms:.6f}".rstrip("0").rstrip(".")
+                        if rt[-1] > "9" or rt == "-0":  # inf, nan; minus zero
+                            rt = fmt(rt_ms)
+                    else:
+                        rt = fmt(rt_ms)
+                    if type(onset_at) is str:
+                        onset = (fromiso(onset_at) - start_naive).total_seconds()
+                        onset_cell = f"{onset:.6f}".rstrip("0").rstrip(".")
+                    else:
+                        onset_cell = _since(onset_at, start, start_naive)
+                    if type(response_at) is str:
+                        answered = (fromiso(response_at) - start_naive).total_seconds()
+                        response_cell = f"{answered:.6f}".rstrip("0").rstrip(".")
+                    else:
+                        response_cell = _since(response_at, start, start_naive)
+                    append(
+                        f"{head}{level}\t{idx}\t{'1' if correct else '0'}\t{error_cell}"
+                        f"\t{rt}\t{timed_out}\t{floats_get(before) or _num(before)}"
+                        f"\t{floats_get(after) or _num(after)}\t{onset_cell}\t{response_cell}"
+                        f"{spec_flat}{answer_flat}\t{spec_json}\t{response_json}\n"
+                    )
                 if len(lines) >= LINES_PER_WRITE:
-                    tsv.lines(lines)
+                    assert fh is not None
+                    fh.write("".join(lines))
                     lines.clear()
-        if tsv is not None:
-            tsv.lines(lines)
+        if fh is not None:
+            fh.write("".join(lines))
     finally:
         result.n_trials += n
-        if tsv is not None:
-            tsv.close()
+        if fh is not None:
+            fh.close()
+
+
+def open_trial_file(path: Path) -> IO[str]:
+    """A trial file opened for writing (UTF-8, LF, a large buffer), its folder existing.
+
+    A function of its own so that tests can make a write fail part-way."""
+    return path.open("w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER)
+
+
+def _error_cell(error_kind: Any, kinds: set[str], cells: dict[Any, str]) -> str:
+    """The ``error_kind`` cell of a kind not seen yet in this file; remembers the kind
+    for the task's data dictionary (its levels)."""
+    if error_kind:
+        kinds.add(error_kind)
+    cell = fmt(error_kind)
+    if len(cells) < CACHE_SIZE:
+        cells[error_kind] = cell
+    return cell
 
 
 class _TrialParts:
     """The cells of a trial line that come from its JSON columns, for one exercise,
     cached by the stored text: the trials of an exercise share a handful of responses
-    (and often specs), and decoding and re-encoding JSON is the dearest part of a line."""
+    (and often specs), and decoding and re-encoding JSON is the dearest part of a line.
+    Also the exercise's header line, built once rather than once per file."""
 
-    __slots__ = ("answer_keys", "responses", "spec_keys", "specs")
+    __slots__ = ("answer_keys", "header", "responses", "spec_keys", "specs")
 
-    def __init__(self, spec_keys: tuple[str, ...], answer_keys: tuple[str, ...]) -> None:
-        self.spec_keys = spec_keys
-        self.answer_keys = answer_keys
+    def __init__(self, task: TaskInfo) -> None:
+        self.spec_keys = tuple(f.key for f in task.spec_fields)
+        self.answer_keys = tuple(f.key for f in task.response_fields)
+        self.header = "\t".join(dd.beh_table(task, ()).names) + "\n"
         self.specs: dict[str, tuple[str, str]] = {}
         self.responses: dict[str, tuple[str, str, str]] = {}
 

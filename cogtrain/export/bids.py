@@ -49,9 +49,10 @@ import tempfile
 import textwrap
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -99,8 +100,12 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 COPY_CHUNK = 1 << 20
 PARALLEL_MIN_TRIALS = 500_000
 """From this many trials a SQLite export writes its trial files in worker processes, one
-participant at a time; below it, starting the workers costs more than they save."""
+session at a time; below it, starting the workers costs more than they save."""
 MAX_WORKERS = 4
+TICK_ROWS = 2000
+"""Rows of a tidy table between two progress reports (besides one per participant)."""
+WAIT_TICK_S = 0.25
+"""While waiting for worker processes, progress is reported again this often."""
 
 
 class ExportError(CogtrainError):
@@ -175,19 +180,30 @@ def _files_in_order(root: Path) -> list[Path]:
     return sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: p.as_posix())
 
 
-def _zip_folder(root: Path, target: Path, arc_root: str) -> None:
+def _zip_folder(
+    root: Path, target: Path, arc_root: str, tick: Callable[[], None] | None = None
+) -> None:
     """Zip ``root`` under ``arc_root/`` with entries in path order, fixed times and modes,
-    streamed file by file (memory stays flat)."""
+    streamed file by file (memory stays flat).
+
+    ``tick()`` is called before each file and after each :data:`COPY_CHUNK` of it: packing
+    a large export takes minutes, and the progress callback is where a staff member's
+    Cancel takes effect (it raises), so it must keep coming while the zip is written."""
     with target.open("wb") as raw:
         with zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
             for path in _files_in_order(root):
+                if tick is not None:
+                    tick()
                 info = zipfile.ZipInfo(f"{arc_root}/{path.relative_to(root).as_posix()}", ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.create_system = 3
                 info.external_attr = 0o100644 << 16
                 info.file_size = path.stat().st_size
                 with path.open("rb") as src, zf.open(info, "w") as dst:
-                    shutil.copyfileobj(src, dst, COPY_CHUNK)
+                    while chunk := src.read(COPY_CHUNK):
+                        dst.write(chunk)
+                        if tick is not None:
+                            tick()
         raw.flush()
         os.fsync(raw.fileno())
 
@@ -273,7 +289,7 @@ def export_dataset(
             published.append(key_file)
         if as_zip:
             tmp_zip = _tmp_beside(out, tmp_files)
-            _zip_folder(tmp_dir, tmp_zip, out.stem)
+            _zip_folder(tmp_dir, tmp_zip, out.stem, writer.tick_again if progress else None)
             _publish_file(tmp_zip, out)
             shutil.rmtree(tmp_dir, ignore_errors=True)
         else:
@@ -314,7 +330,14 @@ def _tmp_beside(path: Path, created: list[Path]) -> Path:
 
 
 def _check_destination(out: Path) -> None:
-    if out.exists() or out.is_symlink():
+    try:
+        taken = out.exists() or out.is_symlink()
+    except OSError as exc:  # a name longer than the file system allows, a broken share
+        raise ExportError(
+            f"The export cannot be written to {out} ({exc.strerror or exc}).",
+            hint="Choose a shorter name or another folder.",
+        ) from exc
+    if taken:
         raise _exists_error(out)
     parent = out.parent
     if not parent.is_dir():
@@ -384,6 +407,14 @@ class _Subject:
     row: q.ParticipantExportRow
 
 
+@dataclass(frozen=True)
+class _Read:
+    """What writing a participant's trial jobs read that the tidy tables need again."""
+
+    blocks: list[q.BlockExportRow]
+    session_labels: dict[uuid.UUID, str]
+
+
 @dataclass
 class _Facts:
     participants: list[_Subject]
@@ -399,17 +430,24 @@ class _Facts:
 class _TrialFiles:
     """Runs the trial-file jobs, in this process or in worker processes.
 
-    With workers, each participant's jobs go to the pool as they are read, with at most
-    two per worker waiting (memory stays flat), and ``done`` is called as each finishes.
+    With workers, each session's job goes to the pool as it is read, with at most two
+    per worker waiting (memory stays flat), and ``done`` is called as each finishes.
     The result does not depend on the order they finish in: each file is written whole
     by one worker, and counts and error kinds are sums and unions. On any error (or a
     cancel raised from the progress callback) the pool is shut down before the caller
     removes the half-written folder, so no worker writes into it afterwards."""
 
-    def __init__(self, conn: Any, n_workers: int, done: Callable[[TrialFilesResult], None]) -> None:
+    def __init__(
+        self,
+        conn: Any,
+        n_workers: int,
+        done: Callable[[TrialFilesResult], None],
+        tick: Callable[[], None],
+    ) -> None:
         self.conn = conn
         self.n_workers = n_workers
         self.done = done
+        self.tick = tick
         self.pool: ProcessPoolExecutor | None = None
         self.pending: list[Future[TrialFilesResult]] = []
         self.reader: q.TrialReader | None = None
@@ -431,15 +469,27 @@ class _TrialFiles:
             for job in jobs:
                 self.done(write_sessions(self.reader, [job], tasks, self.parts))
             return
-        self.pending.append(
-            self.pool.submit(write_in_worker, self.db_path, self.max_rowid, jobs, tasks)
-        )
-        if len(self.pending) >= 2 * self.n_workers:
-            self._collect(FIRST_COMPLETED)
+        for job in jobs:  # one session a job: the work spreads evenly, progress moves often
+            self.pending.append(
+                self.pool.submit(write_in_worker, self.db_path, self.max_rowid, [job], tasks)
+            )
+            if len(self.pending) >= 2 * self.n_workers:
+                self._collect(FIRST_COMPLETED)
 
     def _collect(self, how: str) -> None:
-        finished, _ = wait(self.pending, return_when=how)
-        self.pending = [f for f in self.pending if f not in finished]
+        """Wait for one job (FIRST_COMPLETED) or all (ALL_COMPLETED), reporting progress
+        every :data:`WAIT_TICK_S` meanwhile so that a Cancel is not held up here."""
+        while self.pending:
+            finished, _ = wait(self.pending, timeout=WAIT_TICK_S, return_when=how)
+            if not finished:
+                self.tick()
+                continue
+            self.pending = [f for f in self.pending if f not in finished]
+            self._take(finished)
+            if how == FIRST_COMPLETED:
+                return
+
+    def _take(self, finished: Iterable[Future[TrialFilesResult]]) -> None:
         for future in finished:
             try:
                 result = future.result()
@@ -544,16 +594,24 @@ class _DatasetWriter:
                 self.error_kinds.setdefault(exercise_id, set()).update(kinds)
             self._tick(facts.n_trials)
 
-        with _TrialFiles(self.conn, self._worker_count(workers), done) as trial_files:
-            for s in with_trials:
-                self._subject(s, facts, trial_files)
+        # Each participant's tidy-table rows are written right after their trial jobs
+        # are handed out: with worker processes this process has time to spare while
+        # they write, and the rows reuse the blocks and sessions read for the jobs.
+        with (
+            _TrialFiles(
+                self.conn, self._worker_count(workers), done, self.tick_again
+            ) as trial_files,
+            self._tidy_tables() as tidy,
+        ):
+            for s in subjects:
+                read = self._subject(s, facts, trial_files) if s.n_trials else None
+                tidy(s, read)
         for exercise_id in sorted(self.error_kinds):
             task = self._task(exercise_id)
             table = dd.beh_table(task, self.error_kinds[exercise_id])
             write_json(self.root / f"task-{task.label}_beh.json", table.sidecar())
             assert facts.tasks is not None
             facts.tasks.add(task.label)
-        self._derivatives(subjects)
         write_text(self.root / "README", self._readme(facts))
         self._tick(self.total)
         return facts
@@ -562,6 +620,11 @@ class _DatasetWriter:
         self.done = done
         if self.progress is not None:
             self.progress(done, self.total)
+
+    def tick_again(self) -> None:
+        """Report the same progress again: the steps after the trials (tidy tables, the
+        zip) move no trial count, but a Cancel must still take effect within them."""
+        self._tick(self.done)
 
     def _description(self) -> dict[str, Any]:
         return {
@@ -626,11 +689,14 @@ class _DatasetWriter:
             asked = min(os.cpu_count() or 1, MAX_WORKERS)
         return asked if asked > 1 else 0
 
-    def _subject(self, s: _Subject, facts: _Facts, trial_files: _TrialFiles) -> None:
+    def _subject(self, s: _Subject, facts: _Facts, trial_files: _TrialFiles) -> _Read:
+        """The participant's sessions.tsv and trial-file jobs; returns the blocks and
+        session labels it read, for the tidy tables."""
         sub_dir = self.root / s.label
         sessions = list(q.sessions(self.conn, s.id))
+        block_rows = list(q.blocks(self.conn, s.id))
         blocks: dict[uuid.UUID, list[BlockRef]] = {}
-        for b in q.blocks(self.conn, s.id):
+        for b in block_rows:
             self._task(b.exercise_id)
             blocks.setdefault(b.session_id, []).append(
                 BlockRef(b.block_id, b.exercise_id, b.block_index, b.is_practice)
@@ -658,6 +724,8 @@ class _DatasetWriter:
         if jobs:
             used = {b.exercise_id for refs in blocks.values() for b in refs}
             trial_files.write(jobs, {x: self.tasks[x] for x in sorted(used)})
+        labels = {ses.id: label("ses", n, len(sessions), 2) for n, ses in enumerate(sessions, 1)}
+        return _Read(block_rows, labels)
 
     def _session_cells(
         self, ses: q.SessionExportRow, ses_label: str, first: date | None
@@ -683,7 +751,11 @@ class _DatasetWriter:
 
     # -- tidy tables ---------------------------------------------------------------------
 
-    def _derivatives(self, subjects: list[_Subject]) -> None:
+    @contextmanager
+    def _tidy_tables(self) -> Iterator[Callable[[_Subject, _Read | None], None]]:
+        """The tidy tables in ``derivatives/``, all open at once; yields ``add(subject,
+        read)``, which writes one participant's rows to each (``read``: what
+        :meth:`_subject` already read for them, or None to read it here)."""
         root = self.root / DERIVATIVES
         write_json(
             root / "dataset_description.json",
@@ -695,52 +767,44 @@ class _DatasetWriter:
             },
         )
         f = self.flags
-        self._table(
-            root,
-            "blocks",
-            dd.blocks_table(include_free_text=f.free_text),
-            subjects,
-            self._block_rows,
-        )
-        self._table(
-            root,
-            "level_states",
-            dd.level_states_table(include_dates=f.dates),
-            subjects,
-            self._level_rows,
-        )
-        self._table(
-            root,
-            "goal_ratings",
-            dd.goal_ratings_table(include_free_text=f.free_text, include_dates=f.dates),
-            subjects,
-            self._rating_rows,
-        )
-        self._table(
-            root,
-            "assessments",
-            dd.assessments_table(include_free_text=f.free_text, include_dates=f.dates),
-            subjects,
-            self._assessment_rows,
-        )
+        tables: list[tuple[str, Table, Callable[[_Subject, _Read | None], Iterable[list[str]]]]]
+        tables = [
+            ("blocks", dd.blocks_table(include_free_text=f.free_text), self._block_rows),
+            (
+                "level_states",
+                dd.level_states_table(include_dates=f.dates),
+                lambda s, _read: self._level_rows(s),
+            ),
+            (
+                "goal_ratings",
+                dd.goal_ratings_table(include_free_text=f.free_text, include_dates=f.dates),
+                lambda s, _read: self._rating_rows(s),
+            ),
+            (
+                "assessments",
+                dd.assessments_table(include_free_text=f.free_text, include_dates=f.dates),
+                lambda s, _read: self._assessment_rows(s),
+            ),
+        ]
         if f.free_text:
-            self._table(
-                root, "notes", dd.notes_table(include_dates=f.dates), subjects, self._note_rows
+            tables.append(
+                ("notes", dd.notes_table(include_dates=f.dates), lambda s, _r: self._note_rows(s))
             )
+        with ExitStack() as stack:
+            files = []
+            for stem, table, rows in tables:
+                write_json(root / f"{stem}.json", table.sidecar())
+                files.append((stack.enter_context(TsvFile(root / f"{stem}.tsv", table)), rows))
 
-    def _table(
-        self,
-        root: Path,
-        stem: str,
-        table: Table,
-        subjects: list[_Subject],
-        rows: Callable[[_Subject], Iterable[list[str]]],
-    ) -> None:
-        write_json(root / f"{stem}.json", table.sidecar())
-        with TsvFile(root / f"{stem}.tsv", table) as tsv:
-            for s in subjects:
-                for cells in rows(s):
-                    tsv.row(cells)
+            def add(s: _Subject, read: _Read | None) -> None:
+                for tsv, rows in files:
+                    self.tick_again()  # a few queries per participant: a Cancel lands within
+                    for n, cells in enumerate(rows(s, read), start=1):
+                        tsv.row(cells)
+                        if n % TICK_ROWS == 0:
+                            self.tick_again()
+
+            yield add
 
     def _session_labels(self, s: _Subject) -> dict[uuid.UUID, str]:
         """ses-01, ses-02, ... by start order, the same as in the subject's sessions.tsv
@@ -748,9 +812,13 @@ class _DatasetWriter:
         ids = [ses.id for ses in q.sessions(self.conn, s.id)]
         return {sid: label("ses", n, len(ids), 2) for n, sid in enumerate(ids, start=1)}
 
-    def _block_rows(self, s: _Subject) -> Iterable[list[str]]:
-        session_labels = self._session_labels(s) if s.n_sessions else {}
-        for b in q.blocks(self.conn, s.id):
+    def _block_rows(self, s: _Subject, read: _Read | None) -> Iterable[list[str]]:
+        if read is not None:
+            session_labels, block_rows = read.session_labels, read.blocks
+        else:
+            session_labels = self._session_labels(s) if s.n_sessions else {}
+            block_rows = q.blocks(self.conn, s.id)
+        for b in block_rows:
             change = b.end_level - b.start_level if b.end_level is not None else None
             cells = [
                 s.label,

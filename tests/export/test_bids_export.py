@@ -430,16 +430,18 @@ def test_free_text_and_dates_appear_only_when_asked_for(
 def test_a_failure_mid_export_leaves_nothing(
     store: Store, clinic: Clinic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
-    real = beh_files._since
+    real = beh_files.open_trial_file
     calls = {"n": 0}
 
-    def failing(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def failing(path: Path):  # noqa: ANN202
         calls["n"] += 1
-        if calls["n"] == 17:
+        fh = real(path)
+        if calls["n"] == 3:  # the third trial file: the disk fills up as it is written
+            fh.close()
             raise OSError(28, "No space left on device")
-        return real(*args, **kwargs)
+        return fh
 
-    monkeypatch.setattr(beh_files, "_since", failing)
+    monkeypatch.setattr(beh_files, "open_trial_file", failing)
     key = tmp_path / "key.tsv"
     with pytest.raises(ExportError) as err:
         export_dataset(store, tmp_path / name, key_file=key)
