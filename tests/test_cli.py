@@ -141,7 +141,10 @@ def test_plan_set_and_show_with_overrides(
     for args, says in [
         (["--profile", "jmo-standard", "--overrides", str(bad)], "15 to 90"),
         (["--profile", "jmo-standard", "--overrides", str(broken)], "not valid TOML"),
-        (["--profile", "jmo-standard", "--overrides", str(tmp_path / "none.toml")], "Cannot read"),
+        (
+            ["--profile", "jmo-standard", "--overrides", str(tmp_path / "none.toml")],
+            "cannot be read",
+        ),
         (["--profile", "nope"], "no profile 'nope'"),
     ]:
         assert main([*base, "set", "--participant", "P-0427", *args]) == 2

@@ -113,6 +113,8 @@ EXPORT_SETTINGS = settings(
 def test_any_destination_exports_whole_or_is_refused_by_path(
     nils: StaffSession, where: Path, out: str, key: str | None, codes: list[str] | None
 ) -> None:
+    if any(len(p) > 255 for p in [out, *(key or "").split("/")]):
+        return  # a name too long for the file system: its own test below
     files_before = _tree(where)
     db_before = _dump(nils.desk)
     dest = where / out
