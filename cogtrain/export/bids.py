@@ -42,6 +42,7 @@ audit row; :class:`ExportResult` says who was exported.
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import shutil
@@ -216,6 +217,20 @@ def _exists_error(out: Path) -> ExportError:
     )
 
 
+def _unusable_path_error(exc: OSError, path: Any) -> ExportError:
+    """An export or key-file path the file system refuses before anything was written."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return ExportError(
+            f"The name {path} is longer than the file system allows, so nothing was exported.",
+            hint="Choose a shorter name (the export also needs room for a temporary name "
+            "beside it) and try again.",
+        )
+    return ExportError(
+        f"The path {path} cannot be used for the export ({exc.strerror or exc}).",
+        hint="Choose another folder or name and try again. Nothing was written.",
+    )
+
+
 def _publish_file(src: Path, dst: Path) -> None:
     """Move a finished file into place, never over an existing one."""
     try:
@@ -264,8 +279,11 @@ def export_dataset(
     """
     out = Path(out)
     as_zip = out.suffix.lower() == ".zip"
-    _check_destination(out)
-    key_file = _check_key_file(key_file, out)
+    try:
+        _check_destination(out)
+        key_file = _check_key_file(key_file, out)
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise _unusable_path_error(exc, exc.filename or out) from exc
     if exercise_info is None:
         import exercises
 
@@ -273,7 +291,10 @@ def export_dataset(
     tasks = dd.task_infos(exercise_info)
     flags = _Flags(include_free_text, include_dates)
 
-    tmp_dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        tmp_dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    except OSError as exc:  # the temporary name is longer than ``out``'s
+        raise _unusable_path_error(exc, out) from exc
     tmp_files: list[Path] = []
     published: list[Path] = []
     try:
