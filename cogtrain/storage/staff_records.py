@@ -36,6 +36,28 @@ if TYPE_CHECKING:
     from cogtrain.storage.store import Store
 
 
+def storable_detail(value: Any) -> Any:
+    """``value`` (an audit detail: dicts, lists, text, numbers) with every text that a
+    JSON column cannot hold on both backends written out as escapes.
+
+    A refused export's message quotes the path that was typed, and a path that was not
+    UTF-8 holds lone surrogates (``\\udcff``); PostgreSQL's JSONB refuses those and NUL
+    even when escaped, so the audit row, the one record that the attempt happened, would
+    fail with it. Escaping keeps the row and shows what was typed (as ``\\udcff``).
+    """
+    if isinstance(value, str):
+        if any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in value):
+            return (
+                value.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+            )
+        return value
+    if isinstance(value, dict):
+        return {storable_detail(k): storable_detail(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [storable_detail(v) for v in value]
+    return value
+
+
 class DuplicateError(StorageError):
     """A record with the same unique name already exists; nothing was stored."""
 
@@ -228,7 +250,7 @@ class StaffRecords:
                 action=entry.action,
                 outcome=entry.outcome,
                 participant_id=entry.participant_id,
-                detail=entry.detail,
+                detail=storable_detail(entry.detail),
                 device=this_device(),
             )
         )

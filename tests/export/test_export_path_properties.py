@@ -109,6 +109,8 @@ EXPORT_SETTINGS = settings(
 )
 @example(out="study", key="study/key.tsv", codes=None)  # the key inside the dataset
 @example(out="a-file.txt/under", key=None, codes=None)
+@example(out="\udcff-study", key=None, codes=None)  # not UTF-8: audited escaped (JSONB)
+@example(out="\udcff-study", key="\udcff-key.tsv", codes=["JMO-001"])
 @example(out="study", key="key.tsv", codes=None)  # an existing key is never overwritten
 def test_any_destination_exports_whole_or_is_refused_by_path(
     nils: StaffSession, where: Path, out: str, key: str | None, codes: list[str] | None

@@ -391,3 +391,20 @@ def test_a_postgres_server_without_fsync_is_refused(
     with pytest.raises(StorageError, match="does not write commits safely") as err:
         Store.open(store.url)
     assert "fsync" in err.value.hint and "***" in err.value.message
+
+
+def test_an_audit_detail_with_broken_characters_is_stored_escaped(store: Store) -> None:
+    """A refused export quotes the typed path; one that was not UTF-8 has lone surrogates
+    and PostgreSQL's JSONB refuses those (and NUL). The audit row is still written, on
+    both backends alike, with the broken characters as escapes."""
+    from cogtrain.storage.staff_records import AuditEntry
+
+    now = datetime(2026, 12, 2, 10, tzinfo=UTC)
+    detail = {"why": "cannot write /tmp/\udcff-study\x00", "paths": ["\ud800", "æøå"], "n": 3}
+    store.staff.audit(AuditEntry(None, "nils", "export_data", "failed", None, detail), now=now)
+    (row,) = store.staff.audit_log()
+    assert row.detail == {
+        "why": "cannot write /tmp/\\udcff-study\\x00",
+        "paths": ["\\ud800", "æøå"],
+        "n": 3,
+    }
