@@ -343,6 +343,7 @@ def _run_program(settings, exit_after_frames: int | None = None) -> int:  # type
             flags = pygame.FULLSCREEN if settings.fullscreen else pygame.RESIZABLE
             size = (0, 0) if settings.fullscreen else th.DEFAULT_WINDOW
             pygame.display.set_mode(size, flags)
+            _keep_window_at_least(th.MIN_WINDOW)
             pygame.display.set_caption(str(_("cogtrain – cognitive training")))
             pygame.key.set_repeat()  # no auto-repeat: one press is one answer
             app = App(MonotonicClock())
@@ -380,6 +381,22 @@ def _backups_folder(url) -> Path:  # type: ignore[no-untyped-def]
     db = sqlite_path(url)
     assert db is not None
     return db.parent / "backups"
+
+
+def _keep_window_at_least(size: tuple[int, int]) -> None:
+    """Stop the window being dragged smaller than the screens were laid out for
+    (``size``), or than the desktop where that is smaller (a 1024x600 netbook)."""
+    import warnings
+
+    import pygame
+
+    desktop_w, desktop_h = pygame.display.get_desktop_sizes()[0]
+    with warnings.catch_warnings():
+        # pygame-ce 2.5 warns that drawing through a Window made this way will go; the
+        # display module still draws here, and the Window only carries the minimum.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        window = pygame.Window.from_display_module()
+    window.minimum_size = (min(size[0], desktop_w), min(size[1], desktop_h))
 
 
 def _daily_backup(url) -> None:  # type: ignore[no-untyped-def]

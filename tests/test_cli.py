@@ -370,3 +370,22 @@ def test_export_command_only_for_who_may_export_and_audited(
         assert ("kari", "denied", None) in exports
         assert ("nils", "ok", "JMO-014") in exports  # the participant's trail shows it
         assert ("nils", "ok", None) in exports
+
+
+def test_the_window_cannot_be_made_smaller_than_the_screens_need_nor_than_the_desktop() -> None:
+    import pygame
+
+    from cogtrain.cli import _keep_window_at_least
+
+    pygame.display.init()
+    try:
+        pygame.display.set_mode((1024, 768), pygame.RESIZABLE)
+        desktop = pygame.display.get_desktop_sizes()[0]
+        _keep_window_at_least((800, 600))
+        with pytest.warns(DeprecationWarning):  # see _keep_window_at_least
+            window = pygame.Window.from_display_module()
+        assert window.minimum_size == (min(800, desktop[0]), min(600, desktop[1]))
+        _keep_window_at_least((desktop[0] + 500, desktop[1] + 500))
+        assert window.minimum_size == desktop
+    finally:
+        pygame.display.quit()

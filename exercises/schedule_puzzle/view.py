@@ -388,6 +388,8 @@ class SchedulePuzzleView(ExerciseView):
             starts = list(answer)
         self._draw_all(full, inner, theme, spec, lay, starts, selected)
         scale = min(rect.width / full.get_width(), rect.height / full.get_height())
+        if scale <= 0:
+            return  # no room at all (a window smaller than cogtrain's minimum)
         img = pygame.transform.smoothscale(
             full, (int(full.get_width() * scale), int(full.get_height() * scale))
         )

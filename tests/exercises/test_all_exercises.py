@@ -194,3 +194,30 @@ def test_views_draw_every_level_and_instruction_page(info: ExerciseInfo, size, l
             )
     for page in range(len(info.instructions)):
         view.draw_example(surface, rect, theme, spec, page)
+
+
+@pytest.mark.parametrize("info", ALL, ids=IDS)
+@pytest.mark.parametrize("size", [(400, 300), (640, 480)])
+def test_instruction_pages_draw_in_a_window_smaller_than_the_minimum(
+    info: ExerciseInfo, size
+) -> None:  # noqa: ANN001
+    """The window's minimum size is only a request to the window manager: a tiny window
+    must still draw the words (the picture may be left out), never raise."""
+    from cogtrain.runtime.scenes.instructions import InstructionsScene
+
+    i18n.set_language("nb")
+    pygame.init()
+    surface = pygame.Surface(size)
+    view = exercises.load_view_class(info)()
+    spec = info.rules.new_trial(1, np.random.default_rng(1), ())
+    scene = InstructionsScene(
+        i18n._(info.title),
+        [i18n._(p) for p in info.instructions],
+        view,
+        spec,
+        on_done=lambda: None,
+        make_pause=lambda: None,  # type: ignore[arg-type,return-value]
+    )
+    for _page in info.instructions:
+        scene.draw(surface)
+        scene._next()

@@ -105,7 +105,10 @@ class InstructionsScene(Scene):
         picture = pygame.Rect(
             area.left, y + theme.px(10), area.width, buttons.top - y - theme.px(30)
         )
-        self.view.draw_example(surface, picture, theme, self.example, self.page)
+        # A long page in a small window leaves no room: the words matter more than the
+        # picture, so the picture is left out rather than squeezed to nothing.
+        if picture.width > 0 and picture.height >= theme.px(60):
+            self.view.draw_example(surface, picture, theme, self.example, self.page)
         self.buttons.layout(buttons, theme)
         self.buttons.draw(surface, theme)
         draw_footer_hint(
