@@ -262,11 +262,12 @@ class _TrialParts:
     (and often specs), and decoding and re-encoding JSON is the dearest part of a line.
     Also the exercise's header line, built once rather than once per file."""
 
-    __slots__ = ("answer_keys", "header", "responses", "spec_keys", "specs")
+    __slots__ = ("answer_keys", "header", "marks", "responses", "spec_keys", "specs")
 
     def __init__(self, task: TaskInfo) -> None:
         self.spec_keys = tuple(f.key for f in task.spec_fields)
         self.answer_keys = tuple(f.key for f in task.response_fields)
+        self.marks = tuple(m.name for m in task.marks)
         self.header = "\t".join(dd.beh_table(task, ()).names) + "\n"
         self.specs: dict[str, tuple[str, str]] = {}
         self.responses: dict[str, tuple[str, str, str]] = {}
@@ -291,6 +292,10 @@ class _TrialParts:
         else:
             flat = "\t" + NA
             flat = flat * len(self.answer_keys)
+        if self.marks:
+            shown = response.get("shown_ms")
+            shown = shown if isinstance(shown, dict) else {}
+            flat += "".join(["\t" + _num_or_na(shown.get(name)) for name in self.marks])
         value = (fmt(response.get("timed_out")), flat, compact_json(response))
         if isinstance(raw, str):
             if len(self.responses) >= CACHE_SIZE:
@@ -329,6 +334,13 @@ def _since(value: Any, start: datetime, start_naive: datetime) -> str:
     if value is None:
         return NA
     return fmt_float((value - start).total_seconds())
+
+
+def _num_or_na(value: Any) -> str:
+    """A stored number as its cell; n/a for anything else (absent, or not a number)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return NA
+    return _num(float(value))
 
 
 def _plain(value: Any) -> str:

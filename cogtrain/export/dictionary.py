@@ -27,7 +27,7 @@ from cogtrain.assessment.scores import Timepoint
 from cogtrain.i18n import SUPPORTED_LANGUAGES
 from cogtrain.staff.goal_scale import GAS_LEVELS
 from cogtrain.training.checkin import RESTED_LABELS, STRESSED_LABELS
-from cogtrain.training.exercise import ExerciseInfo
+from cogtrain.training.exercise import ExerciseInfo, StimulusMark
 from cogtrain.training.reflection import STRATEGIES
 
 LOCAL_DAY = (
@@ -97,6 +97,7 @@ class TaskInfo:
     n_levels: int | None
     spec_fields: tuple[FlatField, ...] = ()
     response_fields: tuple[FlatField, ...] = ()
+    marks: tuple[StimulusMark, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ def _task_info(e: ExerciseInfo) -> TaskInfo:
         n_levels=rules.max_level,
         spec_fields=_plain_fields(specs, skip={"level"}),
         response_fields=_plain_fields(answers, skip=set()),
+        marks=tuple(rules.marks),
     )
 
 
@@ -392,6 +394,17 @@ def beh_table(task: TaskInfo, error_kinds: Iterable[str]) -> Table:
         cols.append(_flat_column("spec_", f, "the trial's specification (what was shown)"))
     for f in task.response_fields:
         cols.append(_flat_column("response_", f, "the participant's answer"))
+    for m in task.marks:
+        cols.append(
+            Column(
+                shown_column(m.name),
+                f"When this was first on screen, in ms from the trial's onset: {m.description} "
+                "Stamped at the screen refresh that first showed it, so it can be up to one "
+                "refresh later than planned. n/a when it was not shown before the trial "
+                "ended, and in trials logged before cogtrain stamped it.",
+                units="ms",
+            )
+        )
     cols += [
         Column(
             "spec_json",
@@ -401,7 +414,9 @@ def beh_table(task: TaskInfo, error_kinds: Iterable[str]) -> Table:
         Column(
             "response_json",
             'The whole response as compact JSON (keys sorted): {"answer": ..., '
-            '"timed_out": ...}; answer is null on a timeout.',
+            '"timed_out": ...}; answer is null on a timeout. Where the exercise has them, '
+            '"outcome_details" (how the answer was scored) and "shown_ms" (the columns '
+            "ending in _shown_ms) are in it too.",
         ),
     ]
     extra: list[tuple[str, Any]] = [("TaskName", task.exercise_id)]
@@ -414,6 +429,11 @@ def beh_table(task: TaskInfo, error_kinds: Iterable[str]) -> Table:
     if task.instructions:
         extra.append(("Instructions", " ".join(task.instructions)))
     return Table(tuple(cols), tuple(extra))
+
+
+def shown_column(mark: str) -> str:
+    """The _beh.tsv column of a stimulus mark's first appearance."""
+    return f"{mark}_shown_ms"
 
 
 def _flat_column(prefix: str, f: FlatField, what: str) -> Column:

@@ -33,6 +33,12 @@ class ExerciseView:
         """Draw the task. ``show_stimulus`` is False in the gap between trials."""
         raise NotImplementedError
 
+    def marks_in_frame(self, spec: Any, elapsed_ms: float | None) -> tuple[str, ...]:
+        """The declared :class:`~cogtrain.training.exercise.StimulusMark` names that the
+        frame drawn at ``elapsed_ms`` shows (the runner stamps each one's first flip).
+        Most exercises declare none."""
+        return ()
+
     def response_from_event(
         self, event: pygame.event.Event, spec: Any, rect: pygame.Rect, theme: Theme
     ) -> Response | None:

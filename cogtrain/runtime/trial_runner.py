@@ -7,7 +7,11 @@ time is their difference in ms, kept with sub-millisecond precision. Where a tri
 a study phase (``input_after_ms``), input opens that long after onset and reaction time
 and any time limit count from then. Time limits are enforced here too, so exercises
 never time themselves; a view that animates (a sequence of lit squares) is told the
-time since onset by the runner.
+time since onset by the runner. Something that appears later in a trial and that a
+response is timed from (a declared :class:`StimulusMark`: the parcel after its wait, a
+stop sign after its delay) is stamped the same way, at the flip that first shows it,
+and logged in the response as ``shown_ms``; the view only says which marks the frame
+it drew contains.
 
 The runner is given a staircase for scored blocks (the level adapts after every trial)
 or a fixed level for practice (no adaptation, nothing carried over).
@@ -15,7 +19,7 @@ or a fixed level for practice (no adaptation, nothing carried over).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -81,6 +85,9 @@ class TrialRunner:
         self.spec: Any = None
         self.onset_ns: int | None = None
         self._stimulus_drawn = False
+        self.marks_ns: dict[str, int] = {}
+        self._marks_drawn: tuple[str, ...] = ()
+        self._mark_names = frozenset(m.name for m in rules.marks)
         self.trial_index = 0
         self.n_correct = 0
         self.last_outcome: Outcome | None = None
@@ -105,10 +112,15 @@ class TrialRunner:
 
     def _next_spec(self) -> None:
         self.spec = self.rules.new_trial(self.level, self.rng, self.history)
-        self.onset_ns = None
-        self._stimulus_drawn = False
+        self._forget_onsets()
         if self.on_new_trial is not None:
             self.on_new_trial(self.spec)
+
+    def _forget_onsets(self) -> None:
+        self.onset_ns = None
+        self._stimulus_drawn = False
+        self.marks_ns = {}
+        self._marks_drawn = ()
 
     def _enter(self, phase: Phase, now_ns: int) -> None:
         self.phase = phase
@@ -129,15 +141,39 @@ class TrialRunner:
 
     # -- called by the block scene ---------------------------------------------------
 
-    def stimulus_drawn(self) -> None:
-        """The scene drew the stimulus into the back buffer; the next flip shows it."""
-        if self.phase is Phase.STIMULUS and self.onset_ns is None:
+    def stimulus_drawn(self, marks: Iterable[str] = ()) -> None:
+        """The scene drew the stimulus into the back buffer; the next flip shows it,
+        with the declared ``marks`` the view says this frame contains."""
+        if self.phase is not Phase.STIMULUS:
+            return
+        if self.onset_ns is None:
             self._stimulus_drawn = True
+        drawn = tuple(marks)
+        unknown = set(drawn) - self._mark_names
+        if unknown:
+            raise ValueError(
+                f"{self.rules.exercise_id}: the view drew marks {sorted(unknown)} that the "
+                f"rules do not declare (declared: {sorted(self._mark_names)})"
+            )
+        self._marks_drawn = drawn
 
     def on_flip(self, t_ns: int) -> None:
         if self._stimulus_drawn and self.onset_ns is None:
             self.onset_ns = t_ns
+        if self.onset_ns is not None:
+            for name in self._marks_drawn:
+                self.marks_ns.setdefault(name, t_ns)
+        self._marks_drawn = ()
         self.now_ns = max(self.now_ns, t_ns)
+
+    def shown_ms(self, t_ns: int) -> dict[str, float]:
+        """The marks on screen by ``t_ns``, each as ms from onset to its first flip."""
+        assert self.onset_ns is not None
+        return {
+            name: ms_between(self.onset_ns, at)
+            for name, at in sorted(self.marks_ns.items())
+            if at <= t_ns
+        }
 
     def accepts_input_at(self, t_ns: int) -> bool:
         open_ns = self.input_open_ns
@@ -168,6 +204,8 @@ class TrialRunner:
         response_json = response.to_json()
         if outcome.details:
             response_json["outcome_details"] = dict(outcome.details)
+        if self._mark_names:
+            response_json["shown_ms"] = self.shown_ms(t_ns)
         record = TrialRecord(
             index=self.trial_index,
             level=level,
@@ -236,8 +274,7 @@ class TrialRunner:
         """Pause: an unanswered stimulus is withdrawn and shown afresh after the pause."""
         self._pause_start = now_ns
         if self.phase is Phase.STIMULUS:
-            self.onset_ns = None
-            self._stimulus_drawn = False
+            self._forget_onsets()
             if self.on_new_trial is not None:
                 self.on_new_trial(self.spec)  # partial input is forgotten too
             self._enter(Phase.GAP, now_ns)

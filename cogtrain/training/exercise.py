@@ -118,6 +118,23 @@ class TrialTiming:
 
 
 @dataclass(frozen=True)
+class StimulusMark:
+    """Something that appears on screen during a trial, after its onset, whose own
+    appearance a response is timed from (the parcel after a variable wait, a stop sign
+    after its delay).
+
+    The rules say when it should appear; only the screen says when it did, a refresh
+    later at most. The runner stamps the first refresh that showed it, and the trial's
+    response keeps that as ``shown_ms[name]`` (ms after the trial's onset), so an
+    analysis can time responses from what was really seen. ``description`` goes into
+    the export's data dictionary as the column's meaning.
+    """
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
 class ExerciseRules:
     """The pure half of an exercise, registered once in ``exercises/__init__.py``."""
 
@@ -131,6 +148,7 @@ class ExerciseRules:
     error_response: Callable[[Any, np.random.Generator], Response]
     timing: TrialTiming = TrialTiming()
     sequential: bool = False
+    marks: tuple[StimulusMark, ...] = ()
 
     def new_trial(
         self, level: int, rng: np.random.Generator, history: Sequence[HistoryItem] = ()

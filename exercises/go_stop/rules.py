@@ -46,7 +46,14 @@ from typing import Any
 
 import numpy as np
 
-from cogtrain.training.exercise import Domain, ExerciseRules, Outcome, Response, TrialTiming
+from cogtrain.training.exercise import (
+    Domain,
+    ExerciseRules,
+    Outcome,
+    Response,
+    StimulusMark,
+    TrialTiming,
+)
 
 EXERCISE_ID = "go_stop"
 
@@ -186,4 +193,11 @@ RULES = ExerciseRules(
     correct_response=correct_response,
     error_response=error_response,
     timing=TrialTiming(gap_ms=450.0, feedback_ms=1200.0, feedback="errors"),
+    marks=(
+        StimulusMark(
+            "stop_signal",
+            "The stop sign over the item (stop trials only): the real stop-signal delay, "
+            "which stop-signal analyses need rather than the planned stop_delay_ms.",
+        ),
+    ),
 )

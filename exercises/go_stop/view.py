@@ -139,6 +139,9 @@ class GoStopView(ExerciseView):
     def _stop_shown(self, spec: GoStopTrial, elapsed_ms: float | None) -> bool:
         return spec.stop and (elapsed_ms is None or elapsed_ms >= spec.stop_delay_ms)
 
+    def marks_in_frame(self, spec: GoStopTrial, elapsed_ms: float | None) -> tuple[str, ...]:
+        return ("stop_signal",) if self._stop_shown(spec, elapsed_ms) else ()
+
     def draw_trial(
         self,
         surface: pygame.Surface,

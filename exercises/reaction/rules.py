@@ -20,7 +20,8 @@ alone is the (always equal) foreperiod, and an early press is impossible.
 
 The response window (``window_ms``) counts from the parcel's appearance; the trial's
 time limit is ``foreperiod_ms + window_ms`` from the start of the trial. Reaction time
-proper is the logged ``rt_ms`` minus the spec's ``foreperiod_ms``.
+proper is the logged ``rt_ms`` minus ``shown_ms["target"]`` in the response: when the
+parcel was really first on screen (up to a screen refresh after ``foreperiod_ms``).
 
 Levels (one row each; level 1 is the errorless start):
 
@@ -59,7 +60,14 @@ from typing import Any
 
 import numpy as np
 
-from cogtrain.training.exercise import Domain, ExerciseRules, Outcome, Response, TrialTiming
+from cogtrain.training.exercise import (
+    Domain,
+    ExerciseRules,
+    Outcome,
+    Response,
+    StimulusMark,
+    TrialTiming,
+)
 
 EXERCISE_ID = "reaction"
 MAX_CHOICES = 4
@@ -200,4 +208,11 @@ RULES = ExerciseRules(
     # Errors only: a right press ends with the parcel gone, which is feedback enough,
     # and the dock keeps its rhythm.
     timing=TrialTiming(gap_ms=800.0, feedback_ms=1200.0, feedback="errors"),
+    marks=(
+        StimulusMark(
+            "target",
+            "The parcel at its door; rt_ms minus this is the reaction time proper, from "
+            "the parcel to the press.",
+        ),
+    ),
 )

@@ -191,10 +191,13 @@ class ReactionView(ExerciseView):
         show_stimulus: bool,
         elapsed_ms: float | None = None,
     ) -> None:
-        parcel = show_stimulus and (elapsed_ms or 0.0) >= spec.foreperiod_ms
+        parcel = show_stimulus and _parcel_due(spec, elapsed_ms)
         if parcel:
             self._seen = True
         self._draw(surface, rect, theme, spec, parcel)
+
+    def marks_in_frame(self, spec: ReactionTrial, elapsed_ms: float | None) -> tuple[str, ...]:
+        return ("target",) if _parcel_due(spec, elapsed_ms) else ()
 
     def draw_example(
         self,
@@ -261,3 +264,8 @@ class ReactionView(ExerciseView):
         if outcome.error_kind == "wrong_door":
             return _("Press the key under the door where the parcel is.")
         return _("Press as soon as you see the parcel.")
+
+
+def _parcel_due(spec: ReactionTrial, elapsed_ms: float | None) -> bool:
+    """Whether the parcel is at its door ``elapsed_ms`` after onset (None: the onset)."""
+    return (elapsed_ms or 0.0) >= spec.foreperiod_ms

@@ -57,13 +57,16 @@ def _trials(store: Store, block_id, exercise_id: str, at: datetime, n: int, seed
             resp = rules.correct_response(spec)
         outcome = rules.score(spec, resp)
         onset = at + timedelta(seconds=3 * i)
+        response = resp.to_json()
+        if rules.marks and i < 4:  # the last trial as logged before marks were stamped
+            response["shown_ms"] = {m.name: 183.25 + i for m in rules.marks[: i % 2]}
         store.log_trial(
             block_id,
             TrialRecord(
                 index=i,
                 level=1,
                 spec=spec.to_json(),
-                response=resp.to_json(),
+                response=response,
                 correct=outcome.correct,
                 error_kind=outcome.error_kind,
                 rt_ms=None if resp.timed_out else 640.125 + 10 * i,
@@ -313,6 +316,13 @@ def test_layout_columns_and_missing_values(store: Store, clinic: Clinic, tmp_pat
     assert json.loads(timeout["response_json"]) == {"answer": None, "timed_out": True}
     assert first["spec_target"] == str(json.loads(first["spec_json"])["target"])
 
+    beh = out / "sub-002/ses-01/beh/sub-002_ses-01_task-gostop_beh.tsv"
+    header, rows = read_tsv(beh)
+    assert header[-3:] == ["stop_signal_shown_ms", "spec_json", "response_json"]
+    # shown at 184.25 ms; not shown before the trial ended (twice); logged before marks.
+    shown = [dict(zip(header, r, strict=True))["stop_signal_shown_ms"] for r in rows]
+    assert shown == ["n/a", "184.25", "n/a", "186.25", "n/a"]
+
     header, rows = read_tsv(out / "sub-001" / "sub-001_sessions.tsv")
     empty = dict(zip(header, rows[1], strict=True))
     assert [r[0] for r in rows] == ["ses-01", "ses-02", "ses-03"]
@@ -363,6 +373,8 @@ def test_every_tsv_has_a_dictionary_of_exactly_its_columns(
                         assert value in entry["Levels"], (tsv, col, value)
     task = json.loads((out / "task-gostop_beh.json").read_text())
     assert task["TaskName"] == "go_stop" and task["rt_ms"]["Units"] == "ms"
+    assert task["stop_signal_shown_ms"]["Units"] == "ms"
+    assert "stop-signal delay" in task["stop_signal_shown_ms"]["Description"]
     assert set(task["correct"]["Levels"]) == {"0", "1"}
     sessions = json.loads((out / "sub-001" / "sub-001_sessions.json").read_text())
     assert sessions["checkin_rested"]["Levels"]["3"] == "Rested"

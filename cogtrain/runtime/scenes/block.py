@@ -194,16 +194,15 @@ class BlockScene(Scene):
             self._draw_feedback(surface, content, runner.last_outcome)
         elif runner.phase in (Phase.GAP, Phase.STIMULUS):
             show = runner.phase is Phase.STIMULUS
+            # The frame drawn before onset is stamped (at its flip) is the onset frame:
+            # 0 ms, not None, which views take to mean a still picture (an instruction
+            # example: a stop sign already up, a parcel mid-belt, the answer grid).
+            elapsed = (runner.elapsed_ms() or 0.0) if show else None
             self.view.draw_trial(
-                surface,
-                content,
-                theme,
-                runner.spec,
-                show_stimulus=show,
-                elapsed_ms=runner.elapsed_ms() if show else None,
+                surface, content, theme, runner.spec, show_stimulus=show, elapsed_ms=elapsed
             )
             if show:
-                runner.stimulus_drawn()
+                runner.stimulus_drawn(self.view.marks_in_frame(runner.spec, elapsed))
         draw_footer_hint(surface, theme, _("Press Esc to pause"))
 
     def _draw_feedback(
