@@ -192,7 +192,11 @@ class ProgramFlow:
         the participant and PIN of everyone who has trained on this PC."""
         if self.journal is None:
             return None
-        return StaffDesk.with_exercises(self.journal.local, profiles=self.profiles)
+        return StaffDesk.with_exercises(
+            self.journal.local,
+            profiles=self.profiles,
+            records=self.journal.offline_staff_records(),
+        )
 
     def _server_reachable(self) -> bool:
         try:
@@ -236,7 +240,7 @@ class ProgramFlow:
                     if offline is None:
                         raise
                     # The PIN is checked against this PC's copy; the log-in is audited
-                    # in the journal's own log (the server's log does not see it).
+                    # there and journaled, so the server's log gets it when it is back.
                     participant = offline.participant_login(code, pin)
             except LoginFailed as exc:
                 return data(exc.message)

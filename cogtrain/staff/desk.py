@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from cogtrain.assessment.batteries import BatterySet, load_batteries
@@ -134,11 +134,14 @@ class StaffDesk:
         tz: tzinfo = LOCAL_TZ,
         batteries: BatterySet | None = None,
         exercise_titles: dict[str, str] | None = None,
+        records: Any = None,
     ) -> None:
         self.store = store
         self._batteries = batteries
         self.exercise_titles = dict(exercise_titles or {})  # id -> title msgid
-        self.records = store.staff
+        # ``records``: the store's own staff records, or (for a participant log-in on a
+        # training PC whose server is away) the journal's, which pass the audit on.
+        self.records = store.staff if records is None else records
         self.profiles = profiles
         self.exercise_domains = dict(exercise_domains)
         self.now = now
@@ -151,6 +154,7 @@ class StaffDesk:
         *,
         profiles: ProfileSet | None = None,
         now: Callable[[], datetime] = _utcnow,
+        records: Any = None,
     ) -> StaffDesk:
         """The desk for the program's own exercise registry (and profiles, by default):
         what the program, the command line and the screenshots all need."""
@@ -167,6 +171,7 @@ class StaffDesk:
             exercise_domains=exercise_domains(exercises.EXERCISES),
             exercise_titles={e.exercise_id: e.title for e in exercises.EXERCISES},
             now=now,
+            records=records,
         )
 
     def today(self) -> date:

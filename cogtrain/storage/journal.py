@@ -19,6 +19,11 @@ end, crash recovery) goes first into a local SQLite database on that PC, the *jo
   an operation whose marker is already there is skipped. So an operation is applied
   exactly once even when the reply to a commit is lost and it is sent again. Only
   then is it marked sent in the journal.
+- A participant who logs in while the server is away has their code and PIN checked
+  against this PC's copy (:class:`OfflineStaffRecords`); that log-in, or the failed
+  try, goes into the journal's audit log *and* is journaled, so the server's audit log
+  gets it too, marked ``offline``. The PIN counters stay this PC's: the server's lock
+  and count are its own, and are not overwritten by a copy that may be older.
 - While the server cannot be reached the sender retries every ``retry_s`` seconds;
   the participant sees nothing. :meth:`TrainingJournal.status` gives the staff screens
   a calm account: how many records wait, since when, and why.
@@ -30,6 +35,7 @@ seen yet.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import threading
@@ -58,6 +64,7 @@ from cogtrain.storage.models import (
     Participant,
     TrainingSession,
 )
+from cogtrain.storage.staff_records import AuditEntry, StaffRecords
 from cogtrain.storage.store import (
     BlockRow,
     RecoveryReport,
@@ -92,9 +99,11 @@ JOURNALED = frozenset(
         "end_block",
         "save_reflection",
         "recover_interrupted",
+        "staff.audit",
     }
 )
-"""The :class:`Store` writes a training PC makes; only these are ever replayed."""
+"""The :class:`Store` writes a training PC makes; only these are ever replayed (a dotted
+name is a method of one of the store's parts: ``staff.audit`` is ``store.staff.audit``)."""
 
 
 @dataclass(frozen=True)
@@ -286,7 +295,9 @@ class TrainingJournal:
                 done = s.get(AppliedOp, op.op_id) is not None
             if not done:
                 args = journal_codec.decode(op.args)
-                method = getattr(server, op.method)
+                method: Any = server
+                for part in op.method.split("."):
+                    method = getattr(method, part)
 
                 def marker(executor: Any) -> None:
                     executor.execute(
@@ -560,6 +571,13 @@ class TrainingJournal:
         with self._journaled("recover_interrupted", args):
             return self.local.recover_interrupted(**args)
 
+    def offline_staff_records(self) -> OfflineStaffRecords:
+        """The journal's staff records, for a participant log-in while the server is away."""
+        return OfflineStaffRecords(self)
+
+    def _journaled_audit(self, entry: AuditEntry, now: datetime) -> Any:
+        return self._journaled("staff.audit", {"entry": entry, "now": now})
+
     # -- reads (from the journal's database) -------------------------------------------
 
     def __getattr__(self, name: str) -> Any:
@@ -596,6 +614,53 @@ _READS = frozenset(
         "engine",
     }
 )
+
+
+class OfflineStaffRecords:
+    """The journal's :class:`StaffRecords` as the participant log-in uses them while the
+    server is away (see the module docstring): each audit row it writes is marked
+    ``offline`` and journaled in the same local transaction, so it reaches the server's
+    audit log once the server is back. Reads (the participant by code, the PIN state)
+    come from the journal's copy."""
+
+    def __init__(self, journal: TrainingJournal) -> None:
+        self._journal = journal
+        self._local: StaffRecords = journal.local.staff
+
+    @staticmethod
+    def _marked(entry: AuditEntry) -> AuditEntry:
+        return dataclasses.replace(entry, detail={**(entry.detail or {}), "offline": True})
+
+    def audit(self, entry: AuditEntry, *, now: datetime) -> None:
+        entry = self._marked(entry)
+        with self._journal._journaled_audit(entry, now):
+            self._local.audit(entry, now=now)
+
+    def record_pin_attempt(
+        self,
+        participant_id: uuid.UUID,
+        *,
+        failed_attempts: int,
+        locked_until: datetime | None,
+        audit: AuditEntry,
+        now: datetime,
+    ) -> None:
+        audit = self._marked(audit)
+        with self._journal._journaled_audit(audit, now):
+            self._local.record_pin_attempt(
+                participant_id,
+                failed_attempts=failed_attempts,
+                locked_until=locked_until,
+                audit=audit,
+                now=now,
+            )
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("participant_by_code", "pin_state"):
+            return getattr(self._local, name)
+        raise AttributeError(
+            f"{name!r}: only the participant log-in works on the journal's staff records"
+        )
 
 
 def _columns(row: Any, exclude: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:

@@ -15,13 +15,14 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from cogtrain.storage.staff_records import AuditEntry
 from cogtrain.training.block import TrialRecord
 from cogtrain.training.checkin import CheckIn
 from cogtrain.training.reflection import Reflection
 from cogtrain.training.staircase import StaircaseState
 
 DATACLASSES: dict[str, type] = {
-    cls.__name__: cls for cls in (TrialRecord, StaircaseState, CheckIn, Reflection)
+    cls.__name__: cls for cls in (TrialRecord, StaircaseState, CheckIn, Reflection, AuditEntry)
 }
 """The dataclasses a journaled write may take, by name."""
 

@@ -186,6 +186,14 @@ def test_training_goes_on_without_the_server_and_reaches_it_when_it_is_back(
     ]
     assert sum(b.n_trials for b in server_blocks) > 0
     assert srv.active_ms_of(p.id) == pytest.approx(journal.local.active_ms_of(p.id))
+    # The two log-ins made while it was away are in the server's audit log, once each
+    # and marked offline; its PIN counters are its own (not the PC's copy's).
+    logins = [r for r in srv.staff.audit_log() if r.action == "participant_login"]
+    assert [(r.outcome, r.participant_code, r.detail) for r in logins] == [
+        ("ok", "JMO-014", {"offline": True}),
+        ("failed", "JMO-014", {"why": "wrong_pin", "offline": True}),
+    ]
+    assert srv.staff.pin_state(p.id)[1:] == (0, None)
 
     # Staff now get in, and every staff screen's foot says all is there.
     flow.show_staff()

@@ -108,6 +108,10 @@ def outcome_label(row: AuditRow) -> Msg:
     if isinstance(why, str) and why:
         reason = _(WHY_LABELS[why]) if why in WHY_LABELS else data(why)
         out = _("{outcome} ({reason})").format(outcome=out, reason=reason)
+    if (row.detail or {}).get("offline") is True:
+        # A participant log-in on a training PC, checked against its copy; the row
+        # reached this log when the server was back (cogtrain/storage/journal.py).
+        out = _("{outcome}, while the server was away").format(outcome=out)
     return out
 
 

@@ -3,6 +3,7 @@ passwords, and the audit log with its pages; and what a consultant sees there.""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -216,6 +217,19 @@ def test_audit_rows_in_words_and_local_time() -> None:
     summer = datetime(2026, 7, 1, 21, 30, tzinfo=UTC)
     assert audit_time(winter, LOCAL_TZ) == "02.12.2026 10:05"
     assert audit_time(summer, LOCAL_TZ) == "01.07.2026 23:30"
+
+
+def test_a_log_in_made_while_the_server_was_away_says_so() -> None:
+    from cogtrain import i18n
+    from cogtrain.runtime.staff.accounts import outcome_label
+    from cogtrain.storage.staff_records import AuditRow
+
+    i18n.set_language("en")
+    at = datetime(2026, 12, 2, 9, 5, tzinfo=UTC)
+    row = AuditRow(at, "participant", "participant_login", "failed", "JMO-014", {}, "PC-1")
+    assert outcome_label(row) == "failed"
+    away = dataclasses.replace(row, detail={"why": "wrong_pin", "offline": True})
+    assert outcome_label(away) == "failed (wrong PIN), while the server was away"
 
 
 def test_every_action_the_desk_writes_has_a_label() -> None:
