@@ -408,3 +408,48 @@ def test_an_audit_detail_with_broken_characters_is_stored_escaped(store: Store) 
         "paths": ["\\ud800", "æøå"],
         "n": 3,
     }
+
+
+def test_session_days_for_the_overview_sum_each_sessions_blocks(store: Store) -> None:
+    """Each session once, in start order, with its blocks' active time summed (0 for a
+    session without blocks, and for blocks that never ended); nothing for another's."""
+    from cogtrain.training.staircase import Staircase
+
+    a = store.add_participant("JMO-201").id
+    b = store.add_participant("JMO-202").id
+    quiet = store.add_participant("JMO-203").id
+    t0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    state = Staircase.start(1, 12).state()
+
+    def session(pid: uuid.UUID, at: datetime, blocks: list[float | None]) -> None:
+        sid = store.start_session(pid, now=at)
+        for i, ms in enumerate(blocks):
+            blk = store.start_block(
+                sid,
+                exercise_id="go_stop",
+                is_practice=False,
+                seed=i,
+                start=state,
+                start_level=1,
+                now=at + timedelta(minutes=i),
+            )
+            if ms is not None:
+                store.end_block(
+                    blk,
+                    status="completed",
+                    active_ms=ms,
+                    participant_id=pid,
+                    end_state=state,
+                    end_level=1,
+                    now=at + timedelta(minutes=i, seconds=30),
+                )
+
+    session(a, t0 + timedelta(days=2), [])
+    session(a, t0, [60_000.0, 1_500.5, None])
+    session(b, t0 + timedelta(days=1), [30_000.0])
+    got = store.staff.session_days_by_participant([a, quiet])
+    assert got == {
+        a: [(t0, 61_500.5), (t0 + timedelta(days=2), 0.0)],
+        quiet: [],
+    }
+    assert store.staff.session_days_by_participant([]) == {}
