@@ -46,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="bring the database schema up to date")
     db_sub.add_parser("where", help="print which database is used (never the password)")
+    use = db_sub.add_parser(
+        "use", help="save which database to use in the settings file (readable by you only)"
+    )
+    use.add_argument("url", help="sqlite:///FILE or postgresql+psycopg://user@host/dbname")
+    use.add_argument(
+        "--no-check", action="store_true", help="save it without connecting to it first"
+    )
 
     bk = sub.add_parser("backup", help="make a checked copy of the database now")
     bk.add_argument(
@@ -383,6 +390,73 @@ def _backups_folder(url) -> Path:  # type: ignore[no-untyped-def]
     return db.parent / "backups"
 
 
+def _db_use(raw_url: str, *, check: bool) -> int:
+    """``cogtrain db use URL``: check the URL (and, unless told not to, that the
+    database answers), then save it as ``database_url`` in the settings file.
+
+    Nothing is saved when the check fails, so a mistyped host never leaves the program
+    unable to start; ``--no-check`` is for setting up a PC before the server exists."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cogtrain.config import ENV_CONFIG, config_path, save_setting
+    from cogtrain.storage import migrate
+    from cogtrain.storage.engine import (
+        ENV_URL,
+        StorageError,
+        describe,
+        make_engine,
+        resolve_url,
+        sqlite_path,
+        translate_db_error,
+    )
+
+    if not raw_url.strip():
+        raise StorageError(
+            "The database URL is empty.",
+            hint="For example: cogtrain db use postgresql+psycopg://cogtrain@db.clinic/cogtrain",
+        )
+    url = resolve_url(raw_url)
+    engine = make_engine(url)  # an unknown kind of database stops here, with what works
+    schema = "not checked (--no-check)"
+    try:
+        local = sqlite_path(url)
+        if check and local is not None and not local.exists():
+            if not local.parent.is_dir():
+                raise StorageError(
+                    f"The folder {local.parent} does not exist, so the database {local} "
+                    "cannot be made there.",
+                    hint="Make the folder first, or give another path. Nothing was saved.",
+                )
+            schema = "a new file, made when cogtrain first starts"
+        elif check:
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+                current = migrate.current_revision(engine)
+            except SQLAlchemyError as exc:  # its hint says that nothing was changed
+                raise translate_db_error(exc, url) from exc
+            if current is None:
+                schema = "empty: cogtrain makes its tables when it first starts"
+            elif current == migrate.head_revision():
+                schema = "up to date"
+            else:
+                schema = "older than this cogtrain: run `cogtrain db upgrade`"
+    finally:
+        engine.dispose()
+    path = save_setting("database_url", raw_url)
+    print(f"cogtrain now uses {describe(url)}.")
+    print(f"  Saved in {path} (readable by you only). Database: {schema}.")
+    if os.environ.get(ENV_URL):
+        print(
+            f"  Note: {ENV_URL} is set in this shell and is used instead of the settings "
+            "file until it is unset.",
+        )
+    if os.environ.get(ENV_CONFIG):
+        print(f"  ({ENV_CONFIG} chooses the settings file: {config_path()}.)")
+    return 0
+
+
 def _keep_window_at_least(size: tuple[int, int]) -> None:
     """Stop the window being dragged smaller than the screens were laid out for
     (``size``), or than the desktop where that is smaller (a 1024x600 netbook)."""
@@ -472,6 +546,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if cmd == "db":
             from cogtrain.storage.engine import describe, resolve_url
 
+            if args.db_command == "use":
+                return _db_use(args.url, check=not args.no_check)
             url = resolve_url(settings.database_url)
             if args.db_command == "where":
                 print(describe(url))

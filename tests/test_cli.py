@@ -389,3 +389,70 @@ def test_the_window_cannot_be_made_smaller_than_the_screens_need_nor_than_the_de
         assert window.minimum_size == desktop
     finally:
         pygame.display.quit()
+
+
+# -- cogtrain db use ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    cfg = tmp_path / "cfg" / "config.toml"
+    monkeypatch.setenv("COGTRAIN_CONFIG", str(cfg))
+    monkeypatch.delenv("COGTRAIN_DATABASE_URL", raising=False)
+    return cfg
+
+
+def test_db_use_checks_the_database_then_saves_it_for_the_owner_only(
+    tmp_path: Path, settings_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings_file.parent.mkdir()
+    settings_file.write_text('language = "en"\n', encoding="utf-8")
+    db = tmp_path / "clinic.sqlite3"
+    assert main(["--database", f"sqlite:///{db}", "db", "upgrade"]) == 0
+    capsys.readouterr()
+
+    assert main(["db", "use", f"sqlite:///{db}"]) == 0
+    out = capsys.readouterr().out
+    assert f"cogtrain now uses sqlite:///{db}." in out and "Database: up to date." in out
+    assert settings_file.stat().st_mode & 0o777 == 0o600
+    text = settings_file.read_text(encoding="utf-8")
+    assert f'database_url = "sqlite:///{db}"' in text and 'language = "en"' in text
+    assert main(["db", "where"]) == 0
+    assert capsys.readouterr().out.strip() == f"sqlite:///{db}"
+
+    fresh = tmp_path / "new.sqlite3"
+    assert main(["db", "use", f"sqlite:///{fresh}"]) == 0
+    assert "a new file, made when cogtrain first starts" in capsys.readouterr().out
+    assert not fresh.exists()  # made by the program, not by saving the setting
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("postgresql+psycopg://clinic:s3cret@127.0.0.1:9/cogtrain", "cannot be reached"),
+        ("mysql://clinic:s3cret@db.local/cogtrain", "SQLite"),
+        ("sqlite:////no/such/folder/x.sqlite3", "does not exist"),
+        ("not a url", "not valid"),
+        ("  ", "empty"),
+    ],
+)
+def test_db_use_refuses_what_cannot_work_and_saves_nothing(
+    settings_file: Path, capsys: pytest.CaptureFixture[str], url: str, problem: str
+) -> None:
+    assert main(["db", "use", url]) == 2
+    err = capsys.readouterr().err
+    assert problem in err and "s3cret" not in err
+    assert not settings_file.exists()
+
+
+def test_db_use_no_check_saves_a_server_not_there_yet_and_says_what_wins(
+    settings_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COGTRAIN_DATABASE_URL", "sqlite:////tmp/other.sqlite3")
+    url = "postgresql+psycopg://clinic:s3cret@127.0.0.1:9/cogtrain"
+    assert main(["db", "use", "--no-check", url]) == 0
+    out = capsys.readouterr().out
+    assert "s3cret" not in out and "not checked" in out
+    assert "COGTRAIN_DATABASE_URL is set in this shell" in out
+    assert settings_file.stat().st_mode & 0o777 == 0o600
+    assert url in settings_file.read_text(encoding="utf-8")
