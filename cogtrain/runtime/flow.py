@@ -28,8 +28,9 @@ the journal's copy of their records; staff are told calmly what is waiting.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -51,6 +52,7 @@ from cogtrain.runtime.scenes.message import MessageScene
 from cogtrain.runtime.scenes.pause import PauseScene
 from cogtrain.runtime.scenes.reflection import StrategyScene, TransferScene
 from cogtrain.runtime.scenes.start import ParticipantLoginScene, StartScene
+from cogtrain.runtime.scenes.waiting import WaitingScene
 from cogtrain.runtime.training_controller import BlockResult, TrainingController
 from cogtrain.runtime.widgets import Button
 from cogtrain.staff.desk import LoginFailed, StaffDesk
@@ -75,6 +77,11 @@ from cogtrain.training.reflection import STRATEGIES, Reflection
 from cogtrain.training.resume import BlockToDo, blocks_to_do, plan_from_json, plan_to_json
 from cogtrain.training.session_summary import ScoredBlock, went_well
 
+log = logging.getLogger(__name__)
+
+PREPARE_AT_ONCE_S = 0.25
+"""How long picking a participant may hold the loop for the server's copy of their
+records before the "one moment" screen shows (it usually answers well within this)."""
 EXAMPLE_SEED = 20261124  # instruction pictures are the same every time
 FALLBACK_PROFILE = "jmo-standard"
 MANY_TRIALS = 100_000  # planned blocks end on time, not on a trial count
@@ -273,17 +280,46 @@ class ProgramFlow:
         ).start()
 
     def pick(self, participant: ParticipantInfo) -> None:
-        if self.journal is not None:
-            # The participant's newest records from the server (when it answers), so
-            # levels and hours are right whichever PC they trained on last.
-            # (If it cannot, training goes on with what this PC already has.)
-            with suppress(StorageError):
-                self.journal.prepare_participant(participant.id)
-        self.participant = participant
         # The participant's own language (set by their consultant) for their screens;
         # the start screen goes back to the program's language.
         if participant.language in i18n.SUPPORTED_LANGUAGES:
             i18n.set_language(participant.language)  # type: ignore[arg-type]
+        if self.journal is None:
+            self._begin(participant)
+            return
+        # The participant's newest records from the server (when it answers), so levels
+        # and hours are right whichever PC they trained on last; if it cannot, training
+        # goes on with what this PC already has. That can wait on the network (sending
+        # what is waiting, a connect timeout), so it runs beside the loop, and a calm
+        # "one moment" screen shows if it takes longer than a blink.
+        journal = self.journal
+        done = threading.Event()
+
+        def prepare() -> None:
+            try:
+                journal.prepare_participant(participant.id)
+            except StorageError:
+                pass
+            except Exception:  # never leave the participant waiting on a screen
+                log.exception("preparing the participant's records failed")
+            finally:
+                done.set()
+
+        threading.Thread(target=prepare, name="cogtrain-prepare", daemon=True).start()
+        if done.wait(PREPARE_AT_ONCE_S):
+            self._begin(participant)
+            return
+        self.app.replace(
+            WaitingScene(
+                _("One moment"),
+                [_("Getting your training ready …")],
+                ready=done.is_set,
+                on_ready=lambda: self._begin(participant),
+            )
+        )
+
+    def _begin(self, participant: ParticipantInfo) -> None:
+        self.participant = participant
         self.controller = TrainingController(self.store, participant)
         if self.single is not None:
             # The level is read before the session starts, so a damaged level state stops

@@ -42,6 +42,8 @@ class ButtonColumn:
 
     def layout(self, area: pygame.Rect, theme: th.Theme) -> None:
         n = len(self.buttons)
+        if n == 0:
+            return  # a screen that only says something (a "one moment")
         gap = theme.px(20)
         height = theme.px(76)
         if self.horizontal:

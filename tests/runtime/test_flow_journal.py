@@ -209,3 +209,47 @@ def test_training_goes_on_without_the_server_and_reaches_it_when_it_is_back(
 
 def flow_nav(app: App) -> Any:
     return app.top.nav  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("outcome", ["answers", "fails"])
+def test_a_slow_server_shows_one_moment_and_never_freezes_the_window(
+    app: App, server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, outcome: str
+) -> None:
+    """Picking a participant fetches their newest records from the server; a slow or
+    vanishing server (a connect timeout is 5 s) must not hold the loop: the window keeps
+    drawing a calm "one moment" screen, and training starts once the fetch is over,
+    whether it worked or not."""
+    import threading
+
+    from cogtrain.runtime.scenes.waiting import WaitingScene
+
+    st = stores(server, tmp_path)
+    assert st.journal is not None
+    [p] = [x for x in st.connect_server().participants() if x.code == "JMO-014"]
+    release = threading.Event()
+    real = st.journal.prepare_participant
+
+    def slow(participant_id):  # type: ignore[no-untyped-def]
+        assert release.wait(10)
+        if outcome == "fails":
+            raise RuntimeError("the network went away mid-answer")
+        return real(participant_id)
+
+    monkeypatch.setattr(st.journal, "prepare_participant", slow)
+    flow = flow_for(app, st)
+    flow.show_start()
+    frames(app)
+    flow.pick(p)
+    drawn = app.frames
+    frames(app, 30)  # half a second of frames while the server thinks
+    assert isinstance(app.top, WaitingScene) and app.frames == drawn + 30
+    assert flow.participant is None
+    release.set()
+    for _i in range(100):
+        frames(app, 1)
+        if not isinstance(app.top, WaitingScene):
+            break
+    assert not isinstance(app.top, WaitingScene)
+    assert flow.participant is not None and flow.participant.code == "JMO-014"
+    assert type(app.top).__name__ == "MessageScene"  # the greeting that opens a session
+    st.close()
