@@ -399,7 +399,7 @@ def _parcel_times(rec: TrialRecord, a: Answer) -> dict[str, float | None]:
     """Reaction trials with a wait: when the parcel was due, seen and stamped (ms)."""
     if a.parcel_shown_ms is None:
         return {}
-    shown = rec.response.get("shown_ms") or {}
+    shown = rec.shown_ms or {}
     return {
         "planned_ms": float(rec.spec["foreperiod_ms"]),
         "seen_ms": a.parcel_shown_ms,

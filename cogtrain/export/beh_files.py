@@ -177,6 +177,7 @@ def _write_session(
                         parts = _TrialParts(task)
                         parts_by_exercise[current] = parts
                     specs_get = parts.specs.get
+                    shown_of = parts.shown if parts.marks else None
                     responses_get = parts.responses.get
                     if not made_dir:
                         job.beh_dir.mkdir(parents=True, exist_ok=True)
@@ -196,6 +197,7 @@ def _write_session(
                     response_at,
                     before,
                     after,
+                    shown_ms,
                 ) in rows:
                     spec_flat, spec_json = specs_get(spec) or parts.spec(spec)
                     timed_out, answer_flat, response_json = responses_get(
@@ -224,7 +226,9 @@ def _write_session(
                         f"{head}{level}\t{idx}\t{'1' if correct else '0'}\t{error_cell}"
                         f"\t{rt}\t{timed_out}\t{floats_get(before) or _num(before)}"
                         f"\t{floats_get(after) or _num(after)}\t{onset_cell}\t{response_cell}"
-                        f"{spec_flat}{answer_flat}\t{spec_json}\t{response_json}\n"
+                        f"{spec_flat}{answer_flat}"
+                        f"{'' if shown_of is None else shown_of(shown_ms)}"
+                        f"\t{spec_json}\t{response_json}\n"
                     )
                 if len(lines) >= LINES_PER_WRITE:
                     assert fh is not None
@@ -283,6 +287,13 @@ class _TrialParts:
             self.specs[raw] = value
         return value
 
+    def shown(self, raw: Any) -> str:
+        """The stimulus-mark cells (each after a tab) of a trial's stored ``shown_ms``
+        (NULL before marks were stamped): its own small column, so the response stays
+        one cached text per kind of answer."""
+        shown = _json_dict(raw) if raw is not None else {}
+        return "".join(["\t" + _num_or_na(shown.get(name)) for name in self.marks])
+
     def response(self, raw: Any) -> tuple[str, str, str]:
         """(timed_out; the flat answer cells, each after a tab; response_json)."""
         response = _json_dict(raw)
@@ -292,10 +303,6 @@ class _TrialParts:
         else:
             flat = "\t" + NA
             flat = flat * len(self.answer_keys)
-        if self.marks:
-            shown = response.get("shown_ms")
-            shown = shown if isinstance(shown, dict) else {}
-            flat += "".join(["\t" + _num_or_na(shown.get(name)) for name in self.marks])
         value = (fmt(response.get("timed_out")), flat, compact_json(response))
         if isinstance(raw, str):
             if len(self.responses) >= CACHE_SIZE:

@@ -415,8 +415,7 @@ def beh_table(task: TaskInfo, error_kinds: Iterable[str]) -> Table:
             "response_json",
             'The whole response as compact JSON (keys sorted): {"answer": ..., '
             '"timed_out": ...}; answer is null on a timeout. Where the exercise has them, '
-            '"outcome_details" (how the answer was scored) and "shown_ms" (the columns '
-            "ending in _shown_ms) are in it too.",
+            '"outcome_details" says how the answer was scored.',
         ),
     ]
     extra: list[tuple[str, Any]] = [("TaskName", task.exercise_id)]

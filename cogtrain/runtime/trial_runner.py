@@ -10,7 +10,7 @@ never time themselves; a view that animates (a sequence of lit squares) is told 
 time since onset by the runner. Something that appears later in a trial and that a
 response is timed from (a declared :class:`StimulusMark`: the parcel after its wait, a
 stop sign after its delay) is stamped the same way, at the flip that first shows it,
-and logged in the response as ``shown_ms``; the view only says which marks the frame
+and logged with the trial as ``shown_ms``; the view only says which marks the frame
 it drew contains.
 
 The runner is given a staircase for scored blocks (the level adapts after every trial)
@@ -204,8 +204,6 @@ class TrialRunner:
         response_json = response.to_json()
         if outcome.details:
             response_json["outcome_details"] = dict(outcome.details)
-        if self._mark_names:
-            response_json["shown_ms"] = self.shown_ms(t_ns)
         record = TrialRecord(
             index=self.trial_index,
             level=level,
@@ -218,6 +216,7 @@ class TrialRunner:
             response_at=self.clock.to_utc(t_ns),
             staircase_before=before,
             staircase_after=after,
+            shown_ms=self.shown_ms(t_ns) if self._mark_names else None,
         )
         self.on_trial_end(record, outcome)
         self.trial_index += 1

@@ -340,6 +340,7 @@ TRIAL_COLUMNS = (
     "response_at",
     "staircase_before",
     "staircase_after",
+    "shown_ms",
 )
 """The fields of a :class:`TrialReader` row, in order."""
 

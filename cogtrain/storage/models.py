@@ -164,6 +164,9 @@ class Trial(Base):
     response_at: Mapped[datetime] = mapped_column(UTCDateTime)
     staircase_before: Mapped[float] = mapped_column(Double)
     staircase_after: Mapped[float] = mapped_column(Double)
+    # When each stimulus mark (the parcel, the stop sign) was first on screen, in ms
+    # after onset; NULL for exercises without marks and trials logged before 0009.
+    shown_ms: Mapped[dict[str, float] | None] = mapped_column(JSONType, default=None)
 
 
 class LevelState(Base):

@@ -595,6 +595,7 @@ class Store:
             "response_at": rec.response_at,
             "staircase_before": rec.staircase_before,
             "staircase_after": rec.staircase_after,
+            "shown_ms": rec.shown_ms,
         }
         try:
             conn = self._trial_conn()
@@ -712,6 +713,7 @@ class Store:
                     response_at=t.response_at,
                     staircase_before=t.staircase_before,
                     staircase_after=t.staircase_after,
+                    shown_ms=t.shown_ms,
                 )
                 for t in rows
             ]

@@ -44,6 +44,9 @@ class TrialRecord:
     response_at: datetime
     staircase_before: float
     staircase_after: float
+    shown_ms: dict[str, float] | None = None
+    """For exercises with stimulus marks (see ``StimulusMark``): each mark on screen
+    before the response, as ms from onset to the flip that first showed it."""
 
 
 @dataclass(frozen=True)

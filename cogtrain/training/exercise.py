@@ -125,7 +125,7 @@ class StimulusMark:
 
     The rules say when it should appear; only the screen says when it did, a refresh
     later at most. The runner stamps the first refresh that showed it, and the trial's
-    response keeps that as ``shown_ms[name]`` (ms after the trial's onset), so an
+    record keeps that as ``shown_ms[name]`` (ms after the trial's onset), so an
     analysis can time responses from what was really seen. ``description`` goes into
     the export's data dictionary as the column's meaning.
     """

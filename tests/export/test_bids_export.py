@@ -57,16 +57,16 @@ def _trials(store: Store, block_id, exercise_id: str, at: datetime, n: int, seed
             resp = rules.correct_response(spec)
         outcome = rules.score(spec, resp)
         onset = at + timedelta(seconds=3 * i)
-        response = resp.to_json()
-        if rules.marks and i < 4:  # the last trial as logged before marks were stamped
-            response["shown_ms"] = {m.name: 183.25 + i for m in rules.marks[: i % 2]}
+        shown = None  # the last trial, as logged before marks were stamped
+        if rules.marks and i < 4:
+            shown = {m.name: 183.25 + i for m in rules.marks[: i % 2]}
         store.log_trial(
             block_id,
             TrialRecord(
                 index=i,
                 level=1,
                 spec=spec.to_json(),
-                response=response,
+                response=resp.to_json(),
                 correct=outcome.correct,
                 error_kind=outcome.error_kind,
                 rt_ms=None if resp.timed_out else 640.125 + 10 * i,
@@ -74,6 +74,7 @@ def _trials(store: Store, block_id, exercise_id: str, at: datetime, n: int, seed
                 response_at=onset + timedelta(milliseconds=900),
                 staircase_before=1.0 + 0.25 * i,
                 staircase_after=1.25 + 0.25 * i,
+                shown_ms=shown,
             ),
         )
 

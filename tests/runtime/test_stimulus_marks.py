@@ -94,7 +94,7 @@ def test_reaction_time_counts_from_the_flip_that_showed_the_parcel(rig: TimingRi
     stored = rig.store.trials_of_block(run.ctx.block_id)
     assert len(stored) == 6
     for t in stored:
-        shown = t.response["shown_ms"]["target"]
+        shown = t.shown_ms["target"]
         planned = t.spec["foreperiod_ms"]
         assert planned <= shown < planned + frame_ms, (planned, shown)
         assert t.correct
@@ -102,7 +102,7 @@ def test_reaction_time_counts_from_the_flip_that_showed_the_parcel(rig: TimingRi
         # reading (rt minus the planned wait) is off by the parcel's lateness.
         assert t.rt_ms - shown == pytest.approx(20 * frame_ms, abs=1e-6)
         assert t.index in press.pressed_ns
-    late = [t.response["shown_ms"]["target"] - t.spec["foreperiod_ms"] for t in stored]
+    late = [t.shown_ms["target"] - t.spec["foreperiod_ms"] for t in stored]
     assert any(d > 1.0 for d in late), "the planned waits all fell on frames: a weak test"
 
 
@@ -147,7 +147,7 @@ def test_the_stop_sign_is_stamped_when_shown_and_never_flashes_at_onset(
     stops = [t for t in stored if t.spec["stop"]]
     assert stops and len(stops) < len(stored), "need both stop and go trials"
     for t in stored:
-        shown = t.response["shown_ms"]
+        shown = t.shown_ms
         if not t.spec["stop"]:
             assert shown == {}
             continue
