@@ -78,7 +78,7 @@ from cogtrain.training.reflection import STRATEGIES  # noqa: E402
 from cogtrain.training.resume import plan_to_json  # noqa: E402
 from cogtrain.training.staircase import Staircase, StaircaseState  # noqa: E402
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bumped whenever the rows a seed gives change, so cached clinics are rebuilt."""
 
 CLINIC_TODAY = date(2026, 11, 30)
@@ -86,6 +86,13 @@ CLINIC_TODAY = date(2026, 11, 30)
 
 STAFF_PASSWORD = "synthetic-clinic-2026"
 POOL_PER_LEVEL = 16
+MARK_PLANNED_MS: dict[str, dict[str, Callable[[dict[str, Any]], float | None]]] = {
+    "reaction": {"target": lambda spec: float(spec["foreperiod_ms"])},
+    "go_stop": {"stop_signal": lambda spec: float(spec["stop_delay_ms"]) if spec["stop"] else None},
+}
+"""When each exercise's stimulus marks are due (ms after onset; None: not in this
+trial). The runner stamps the flip that first shows one, up to a frame later, and the
+trial keeps it in ``shown_ms``; the synthetic trials get the same, one value each."""
 SESSION_ACTIVE_FACTOR = 1.18
 """Active minutes per planned minute of a session, as measured on generated clinics."""
 PRACTICE_TRIALS = 4  # BlockConfig's default
@@ -173,6 +180,9 @@ class PoolItem:
     wrong_kind: str | None
     timeout_json: str | None
     timeout_kind: str | None
+    marks_due: tuple[tuple[str, int], ...] | None = None
+    """(mark, due ns after onset) for the marks this trial shows; None for exercises
+    without marks."""
 
 
 def _response_json(resp: Response, details: Any) -> str:
@@ -210,6 +220,18 @@ def build_pool(
                     timeout_json = _response_json(Response.timeout(), o_to.details)
                     timeout_kind = o_to.error_kind
                 spec_obj = spec.to_json()
+                due = MARK_PLANNED_MS.get(rules.exercise_id, {})
+                if {m.name for m in rules.marks} != set(due):
+                    raise RuntimeError(f"{rules.exercise_id}: MARK_PLANNED_MS is out of date")
+                marks_due = (
+                    tuple(
+                        (name, int(ms * 1_000_000))
+                        for name, when in sorted(due.items())
+                        if (ms := when(spec_obj)) is not None
+                    )
+                    if due
+                    else None
+                )
                 fixed_ms, per_item_ms = RT_MEDIAN_MS.get(rules.exercise_id, DEFAULT_RT_MEDIAN_MS)
                 n_items = len(spec_obj.get("labels") or spec_obj.get("items") or ())
                 median_ms = fixed_ms + per_item_ms * n_items + float(spec_obj.get("stream_ms") or 0)
@@ -224,6 +246,7 @@ def build_pool(
                         wrong_kind=o_wrong.error_kind,
                         timeout_json=timeout_json,
                         timeout_kind=timeout_kind,
+                        marks_due=marks_due,
                     )
                 )
                 # Sequential exercises build on the block so far: mostly right answers.
@@ -350,6 +373,7 @@ TRIAL_COLUMNS = (
     "response_at",
     "staircase_before",
     "staircase_after",
+    "shown_ms",
 )
 
 
@@ -369,6 +393,7 @@ class _Trials:
         self.response_us: list[int] = []
         self.before: list[float] = []
         self.after: list[float] = []
+        self.shown: list[str | None] = []
 
     def __len__(self) -> int:
         return len(self.idx)
@@ -388,6 +413,7 @@ class _Trials:
             ts_text(self.response_us),
             self.before,
             self.after,
+            self.shown,
             strict=True,
         )
 
@@ -568,6 +594,18 @@ class _Simulator:
         rt = item.rt_median_us * ab.rt_factor() * math.exp(0.3 * float(self.rng.standard_normal()))
         return max(150_000, int(rt))
 
+    def _shown(self, item: PoolItem, onset_us: int, resp_us: int) -> str | None:
+        """The trial's ``shown_ms`` as the runner stamps it: each due mark at the flip
+        after its time (up to a frame later, in ns), if that came before the response."""
+        if item.marks_due is None:
+            return None  # an exercise without marks
+        shown = {}
+        for name, due_ns in item.marks_due:
+            at_ns = due_ns + int(self.rng.integers(0, 16_666_667))
+            if onset_us * 1000 + at_ns <= resp_us * 1000:
+                shown[name] = at_ns / 1_000_000
+        return json.dumps(shown)
+
     def _frame_us(self) -> int:
         return int(self.rng.integers(0, 16_667))
 
@@ -653,6 +691,7 @@ class _Simulator:
             tr.response_us.append(resp_us)
             tr.before.append(before)
             tr.after.append(after)
+            tr.shown.append(self._shown(item, onset, resp_us))
             n_correct += int(correct)
             idx += 1
             end = resp_us

@@ -120,6 +120,44 @@ def test_foreign_keys_hold(clinic) -> None:
         conn.close()
 
 
+def test_stimulus_marks_are_stamped_as_the_runner_would(clinic) -> None:
+    """Reaction's parcel and go/stop's stop sign a frame at most after they are due,
+    each its own value (as real flips give), {} on a go trial, NULL elsewhere."""
+    import json
+
+    path, _stats = clinic
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT b.exercise_id, t.spec, t.shown_ms FROM trial t JOIN block b "
+            "ON b.id = t.block_id"
+        ).fetchall()
+    finally:
+        conn.close()
+    frame_ms = 1000 / 60
+    seen: dict[str, list[float]] = {"reaction": [], "go_stop": []}
+    for exercise_id, spec_text, shown_text in rows:
+        spec = json.loads(spec_text)
+        if exercise_id not in seen:
+            assert shown_text is None, exercise_id
+            continue
+        shown = json.loads(shown_text)
+        if exercise_id == "reaction":
+            due = spec["foreperiod_ms"]
+            assert due <= shown["target"] < due + frame_ms
+            seen[exercise_id].append(shown["target"])
+        elif spec["stop"]:
+            due = spec["stop_delay_ms"]
+            if shown:  # a press before the stop sign leaves it unshown
+                assert due <= shown["stop_signal"] < due + frame_ms
+                seen[exercise_id].append(shown["stop_signal"])
+        else:
+            assert shown == {}
+    assert len(seen["go_stop"]) > 5  # (this small clinic's plans have no reaction)
+    for exercise_id, values in seen.items():
+        assert len(set(values)) >= 0.9 * len(values), exercise_id
+
+
 def test_the_same_seed_gives_the_same_rows(tmp_path: Path) -> None:
     # Two fresh builds: the shared clinic above gains audit rows when the desk reads it.
     one, two = tmp_path / "one.sqlite3", tmp_path / "two.sqlite3"
