@@ -16,8 +16,8 @@ by a big parent would report the parent's size as its own peak.
 Or on existing databases (e.g. synthetic clinics from bench/synthetic_clinic.py, whose
 trials carry the real exercises' specs and responses), N and 2N given as two files:
 
-    .venv/bin/python bench/export.py --clinic bench/.cache/clinic-p100-h40-s1-v1.sqlite3 \
-        --clinic bench/.cache/clinic-p200-h40-s1-v1.sqlite3 [--workers auto --workers 0] [--zip]
+    .venv/bin/python bench/export.py --clinic bench/.cache/clinic-p100-h40-s1-v2.sqlite3 \
+        --clinic bench/.cache/clinic-p200-h40-s1-v2.sqlite3 [--workers auto --workers 0] [--zip]
 
 Each row also gives the load average (1 min) just before the dump and just after the
 export (the machine may be shared: a busy machine slows both), and the longest gap
