@@ -150,12 +150,18 @@ def planned_dates(training_days: Sequence[int], start: date, end: date) -> list[
     days = set(_check_days(training_days))
     _check_date("start", start)
     _check_date("end", end)
+    return _planned(days, start, end)
+
+
+def _planned(days: set[int], start: date, end: date) -> list[date]:
+    """:func:`planned_dates` for checked arguments (the weekly loop's inner step)."""
     out: list[date] = []
     d = start
+    one = timedelta(days=1)
     while d <= end:
         if d.isoweekday() in days:
             out.append(d)
-        d += timedelta(days=1)
+        d += one
     return out
 
 
@@ -238,12 +244,18 @@ def attendance_report(
 
     weeks: list[WeekAttendance] = []
     sequence: list[tuple[date, bool]] = []  # (planned day, missed) for days that are settled
+    # Each session in its week once (the clinic overview makes this report for every
+    # participant, over 80 weeks and more: no pass over all sessions per week).
+    by_week: dict[date, list[SessionDone]] = {}
+    for s in sessions:
+        by_week.setdefault(monday_of(s.day), []).append(s)
+    day_set = set(days)
     monday = monday_of(first)
     while monday <= last:
         sunday = monday + timedelta(days=6)
         plan_end = min(sunday, completed) if completed else sunday
-        slots = planned_dates(days, max(start, monday), plan_end)
-        in_week = [s for s in sessions if monday <= s.day <= sunday]
+        slots = _planned(day_set, max(start, monday), plan_end)
+        in_week = by_week.get(monday, [])
         covered = _cover(slots, [s.day for s in in_week if s.attended])
         missed = tuple(s for s in slots if s < today and s not in covered)
         sequence.extend((s, s in missed) for s in slots if s < today or s in covered)
