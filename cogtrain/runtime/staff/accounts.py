@@ -111,7 +111,7 @@ def outcome_label(row: AuditRow) -> Msg:
     if (row.detail or {}).get("offline") is True:
         # A participant log-in on a training PC, checked against its copy; the row
         # reached this log when the server was back (cogtrain/storage/journal.py).
-        out = _("{outcome}, while the server was away").format(outcome=out)
+        out = _("{outcome}, offline").format(outcome=out)
     return out
 
 
@@ -778,7 +778,7 @@ class AuditLogScene(StaffScene):
             )
             for r in shown
         ]
-        table = _Table.across(area, (155, 125, 215, 225, 115, 128))
+        table = _Table.across(area, (160, 105, 185, 340, 103, 70))
         draw_table(
             self,
             surface,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -337,6 +338,7 @@ def render_staff(out_dir: Path, size: tuple[int, int]) -> list[Path]:
                 shot(name, frames=3)
             nav.logout()
             _shared_server(app, desk, flow, shot)
+            _offline_logins(desk, p.id)
             nav.logged_in(desk.login("admin", PASSWORD))
             shot("13_overview_admin")
             nav.participant_form(p.id)
@@ -374,3 +376,22 @@ def render_staff(out_dir: Path, size: tuple[int, int]) -> list[Path]:
         passwords.use_hasher(old_hasher)
         pygame.quit()
     return saved
+
+
+def _offline_logins(desk: StaffDesk, participant_id: uuid.UUID) -> None:
+    """Two participant log-ins made on a training PC while the server was away, as the
+    journal hands them to the server's audit log (for the audit screen's picture)."""
+    from cogtrain.staff.desk import PARTICIPANT_ACTOR
+    from cogtrain.storage.staff_records import AuditEntry
+
+    now = desk.now()
+    for outcome, detail in (("failed", {"why": "wrong_pin"}), ("ok", {})):
+        entry = AuditEntry(
+            None,
+            PARTICIPANT_ACTOR,
+            "participant_login",
+            outcome,
+            participant_id,
+            {**detail, "offline": True},
+        )
+        desk.records.audit(entry, now=now)

@@ -229,7 +229,7 @@ def test_a_log_in_made_while_the_server_was_away_says_so() -> None:
     row = AuditRow(at, "participant", "participant_login", "failed", "JMO-014", {}, "PC-1")
     assert outcome_label(row) == "failed"
     away = dataclasses.replace(row, detail={"why": "wrong_pin", "offline": True})
-    assert outcome_label(away) == "failed (wrong PIN), while the server was away"
+    assert outcome_label(away) == "failed (wrong PIN), offline"
 
 
 def test_every_action_the_desk_writes_has_a_label() -> None:
