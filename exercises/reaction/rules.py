@@ -20,7 +20,7 @@ alone is the (always equal) foreperiod, and an early press is impossible.
 
 The response window (``window_ms``) counts from the parcel's appearance; the trial's
 time limit is ``foreperiod_ms + window_ms`` from the start of the trial. Reaction time
-proper is the logged ``rt_ms`` minus ``shown_ms["target"]`` in the response: when the
+proper is the logged ``rt_ms`` minus the trial's ``shown_ms["target"]``: when the
 parcel was really first on screen (up to a screen refresh after ``foreperiod_ms``).
 
 Levels (one row each; level 1 is the errorless start):
