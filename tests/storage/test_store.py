@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
@@ -453,3 +455,31 @@ def test_session_days_for_the_overview_sum_each_sessions_blocks(store: Store) ->
         quiet: [],
     }
     assert store.staff.session_days_by_participant([]) == {}
+
+
+_ANY_CHAR = st.one_of(st.characters(), st.characters(categories=["Cs"]), st.just("\x00"))
+_DETAIL_TEXT = st.text(_ANY_CHAR, max_size=12)
+_DETAILS = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(10**6), 10**6), _DETAIL_TEXT),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(_DETAIL_TEXT, inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(detail=st.dictionaries(_DETAIL_TEXT, _DETAILS, max_size=4))
+def test_any_audit_detail_is_stored_and_reads_back_escaped(store: Store, detail: dict) -> None:
+    """Whatever text a detail carries (typed paths, broken characters, NUL, keys too),
+    the audit row is written on both backends and reads back as the escaped value."""
+    from cogtrain.storage.staff_records import AuditEntry, storable_detail
+
+    before = len(store.staff.audit_log(limit=10_000))
+    now = datetime(2026, 12, 2, 10, tzinfo=UTC) + timedelta(seconds=before)  # newest first
+    store.staff.audit(AuditEntry(None, "nils", "export_data", "failed", None, detail), now=now)
+    rows = store.staff.audit_log(limit=10_000)
+    assert len(rows) == before + 1
+    assert rows[0].detail == storable_detail(detail)
