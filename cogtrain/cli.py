@@ -396,7 +396,6 @@ def _db_use(raw_url: str, *, check: bool) -> int:
 
     Nothing is saved when the check fails, so a mistyped host never leaves the program
     unable to start; ``--no-check`` is for setting up a PC before the server exists."""
-    from sqlalchemy import text
     from sqlalchemy.exc import SQLAlchemyError
 
     from cogtrain.config import ENV_CONFIG, config_path, save_setting
@@ -430,9 +429,7 @@ def _db_use(raw_url: str, *, check: bool) -> int:
                 )
             schema = "a new file, made when cogtrain first starts"
         elif check:
-            try:
-                with engine.connect() as conn:
-                    conn.execute(text("SELECT 1"))
+            try:  # reading the schema's revision is the connection check
                 current = migrate.current_revision(engine)
             except SQLAlchemyError as exc:  # its hint says that nothing was changed
                 raise translate_db_error(exc, url) from exc
