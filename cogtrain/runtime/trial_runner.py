@@ -149,7 +149,7 @@ class TrialRunner:
         if self.onset_ns is None:
             self._stimulus_drawn = True
         drawn = tuple(marks)
-        unknown = set(drawn) - self._mark_names
+        unknown = set(drawn) - self._mark_names if drawn else None
         if unknown:
             raise ValueError(
                 f"{self.rules.exercise_id}: the view drew marks {sorted(unknown)} that the "
