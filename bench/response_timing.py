@@ -205,6 +205,16 @@ class Poster(threading.Thread):
         self.join()
 
 
+def right_answer_events(app: App, scene: BlockScene) -> list[pygame.event.Event]:
+    """The input events of a right answer to the trial on screen, through the view's own
+    ``events_for`` (empty where the right answer is no press: a no-go item)."""
+    assert scene.runner is not None
+    spec = scene.runner.spec
+    return scene.view.events_for(
+        scene.info.rules.correct_response(spec), spec, scene.content_rect(app.surface), app.theme
+    )
+
+
 class Answerer:
     """The loop's driver: schedules one right answer per trial once its onset is known."""
 
@@ -233,12 +243,7 @@ class Answerer:
             return
         self._seen.add(runner.trial_index)
         spec = runner.spec
-        events = scene.view.events_for(
-            scene.info.rules.correct_response(spec),
-            spec,
-            scene.content_rect(app.surface),
-            app.theme,
-        )
+        events = right_answer_events(app, scene)
         if not events:  # a no-go trial: the right answer is no press
             return
         wait_ms = float(getattr(spec, "foreperiod_ms", 0.0) or 0.0)  # reaction's empty dock

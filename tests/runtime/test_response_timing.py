@@ -21,7 +21,7 @@ from pathlib import Path
 import pygame
 import pytest
 
-from bench.response_timing import TimingRig
+from bench.response_timing import TimingRig, right_answer_events
 from cogtrain.runtime.app import App
 from cogtrain.runtime.clock import ManualClock
 from cogtrain.runtime.scenes.block import BlockScene
@@ -72,12 +72,7 @@ class Script:
         if any(d.trial_index == runner.trial_index for d in self.due):
             return
         spec = runner.spec
-        events = scene.view.events_for(
-            scene.info.rules.correct_response(spec),
-            spec,
-            scene.content_rect(app.surface),
-            app.theme,
-        )
+        events = right_answer_events(app, scene)
         assert events, f"{scene.info.exercise_id}: a right answer needs input here"
         wait_ms = float(getattr(spec, "foreperiod_ms", 0.0) or 0.0)  # reaction's empty dock
         delay_ns = int((wait_ms + 150.0) * NS_PER_MS) + 7_654_321 * (runner.trial_index + 1) + 37

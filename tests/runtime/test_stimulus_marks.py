@@ -19,7 +19,7 @@ from typing import Any
 import pygame
 import pytest
 
-from bench.response_timing import TimingRig
+from bench.response_timing import TimingRig, right_answer_events
 from cogtrain.runtime.app import App
 from cogtrain.runtime.clock import ManualClock
 from cogtrain.runtime.scenes.block import BlockScene
@@ -74,11 +74,7 @@ class PressAfterMark:
         self.mark_seen_ns.setdefault(i, at)
         if app.clock.now_ns() < at + self.frames_after * app.frame_ns:
             return
-        spec = runner.spec
-        rules = scene.info.rules
-        for e in scene.view.events_for(
-            rules.correct_response(spec), spec, scene.content_rect(app.surface), app.theme
-        ):
+        for e in right_answer_events(app, scene):
             pygame.event.post(e)
         self.pressed_ns[i] = app.clock.now_ns()  # the manual clock stamps events now
 
@@ -131,13 +127,7 @@ def test_the_stop_sign_is_stamped_when_shown_and_never_flashes_at_onset(
         if not runner.accepting_input or runner.trial_index in pressed or runner.spec.stop:
             return
         pressed.add(runner.trial_index)
-        spec = runner.spec
-        for e in scene.view.events_for(
-            scene.info.rules.correct_response(spec),
-            spec,
-            scene.content_rect(app.surface),
-            app.theme,
-        ):
+        for e in right_answer_events(app, scene):
             pygame.event.post(e)
 
     rig.app.run(driver=scan_go_items, max_frames=40_000)
