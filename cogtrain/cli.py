@@ -510,8 +510,20 @@ def _levels_reset(database: str | None, code: str, exercise_id: str) -> int:
         store.close()
 
 
+def _print_broken_characters_escaped() -> None:
+    """Let standard output show a path that is not UTF-8 (``\\udcff``) as an escape.
+
+    Python writes standard error that way already, but standard output is strict: a
+    backup, export or report written to such a path (which works) would end in a
+    traceback when its path is printed. One setting here serves every message."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    _print_broken_characters_escaped()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     args = _parser().parse_args(argv)

@@ -456,3 +456,18 @@ def test_db_use_no_check_saves_a_server_not_there_yet_and_says_what_wins(
     assert "COGTRAIN_DATABASE_URL is set in this shell" in out
     assert settings_file.stat().st_mode & 0o777 == 0o600
     assert url in settings_file.read_text(encoding="utf-8")
+
+
+def test_a_backup_to_a_path_that_is_not_utf8_is_made_and_its_path_printed_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by test_cli_properties: the backup was written, then printing its path
+    (a lone surrogate from a non-UTF-8 file name) raised on the strict standard output."""
+    db = tmp_path / "clinic.sqlite3"
+    assert main(["--database", f"sqlite:///{db}", "db", "upgrade"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "\udcff-backup.sqlite3"
+    assert main(["--database", f"sqlite:///{db}", "backup", "--out", str(out)]) == 0
+    assert out.exists()
+    printed = capsys.readouterr().out
+    assert "\\udcff-backup.sqlite3" in printed and "integrity check ok" in printed
